@@ -1,0 +1,44 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthGuard } from '../common/auth.guard';
+import { HttpExceptionFilter } from '../common/http-exception.filter';
+import type { AppConfig } from '../config/config';
+import { ConfigModule } from '../config/config.module';
+import { dataSourceOptions } from '../database/data-source';
+import { ConnectionsModule } from '../modules/connections/connections.module';
+import { DestinationsModule } from '../modules/destinations/destinations.module';
+import { EventsModule } from '../modules/events/events.module';
+import { HealthModule } from '../modules/health/health.module';
+import { IngestModule } from '../modules/ingest/ingest.module';
+import { MetricsModule } from '../modules/metrics/metrics.module';
+import { RedisModule } from '../modules/redis/redis.module';
+import { SourcesModule } from '../modules/sources/sources.module';
+import { loggerOptions } from './logger';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config)),
+        TypeOrmModule.forRoot(dataSourceOptions(config)),
+        RedisModule,
+        MetricsModule,
+        HealthModule,
+        SourcesModule,
+        DestinationsModule,
+        ConnectionsModule,
+        EventsModule,
+        IngestModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      ],
+    };
+  }
+}

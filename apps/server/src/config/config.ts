@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * The only place that reads `process.env`. Every variable is validated once at
+ * boot into one typed object; a bad value stops the process with one line.
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const urlWithProtocol = (protocols: string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const envSchema = z.object({
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
+  HOOKYARD_HOST: z.string().min(1).optional(),
+  HOOKYARD_PUBLIC_URL: urlWithProtocol(['http:', 'https:']).optional(),
+  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).optional(),
+  HOOKYARD_ROLE: z
+    .enum(['all', 'api', 'worker'], { error: 'must be all, api or worker' })
+    .default('all'),
+  HOOKYARD_ADMIN_TOKEN: z
+    .string({ error: 'is required: the management API bearer token' })
+    .min(16, 'must be at least 16 characters'),
+  HOOKYARD_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(100 * 1024 * 1024),
+  HOOKYARD_TRUST_PROXY: z.string().default('false'),
+  HOOKYARD_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+  HOOKYARD_MIGRATE_ON_START: booleanFromEnv.default(true),
+});
+
+export type TrustProxy = boolean | string[] | number;
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl: string | null;
+  role: 'all' | 'api' | 'worker';
+  adminToken: string;
+  /** Ceiling for any source's `maxBodyBytes`. */
+  maxBodyBytes: number;
+  /** Fastify's `trustProxy`: false, true, a hop count, or the proxies' addresses/CIDRs. */
+  trustProxy: TrustProxy;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  migrateOnStart: boolean;
+}
+
+export class ConfigError extends Error {}
+
+function parseTrustProxy(raw: string): TrustProxy {
+  const value = raw.trim();
+  if (value === 'false' || value === '') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((part) => part.trim());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue.path[0] ?? 'environment');
+    const message =
+      issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message;
+    throw new ConfigError(`Invalid configuration: ${name} ${message}`);
+  }
+  const e = parsed.data;
+  const host = e.HOOKYARD_HOST ?? '0.0.0.0';
+  return {
+    port: e.PORT,
+    host,
+    publicUrl: (e.HOOKYARD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL ?? null,
+    role: e.HOOKYARD_ROLE,
+    adminToken: e.HOOKYARD_ADMIN_TOKEN,
+    maxBodyBytes: e.HOOKYARD_MAX_BODY_BYTES,
+    trustProxy: parseTrustProxy(e.HOOKYARD_TRUST_PROXY),
+    logLevel: e.HOOKYARD_LOG_LEVEL,
+    migrateOnStart: e.HOOKYARD_MIGRATE_ON_START,
+  };
+}

@@ -1,0 +1,37 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('attempts')
+export class AttemptEntity {
+  @PrimaryColumn('uuid')
+  id!: string;
+
+  @Column('uuid', { name: 'delivery_id' })
+  deliveryId!: string;
+
+  @Column('integer')
+  n!: number;
+
+  @Column('timestamptz')
+  at!: Date;
+
+  @Column('text')
+  url!: string;
+
+  @Column('jsonb', { name: 'request_headers' })
+  requestHeaders!: Record<string, string>;
+
+  @Column('integer', { name: 'status_code', nullable: true })
+  statusCode!: number | null;
+
+  @Column('integer', { name: 'duration_ms' })
+  durationMs!: number;
+
+  @Column('text', { nullable: true })
+  error!: string | null;
+
+  @Column('jsonb', { name: 'response_headers', nullable: true })
+  responseHeaders!: Record<string, string> | null;
+
+  @Column('bytea', { name: 'response_body', nullable: true })
+  responseBody!: Buffer | null;
+}

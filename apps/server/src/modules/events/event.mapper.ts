@@ -1,0 +1,59 @@
+import { isUtf8 } from 'node:buffer';
+import type { DeliverySummary, EventResponse, EventSummary } from '@hookyard/contracts';
+import type { DeliveryEntity } from '../deliveries/delivery.entity';
+import type { HeaderPairs } from './event.entity';
+import type { EventRow } from './events.repository';
+
+export function toEventSummary(e: EventRow): EventSummary {
+  return {
+    id: e.id,
+    sourceId: e.sourceId,
+    method: e.method,
+    path: e.path,
+    query: e.query,
+    contentType: e.contentType,
+    size: e.size,
+    sourceIp: e.sourceIp,
+    receivedAt: e.receivedAt.toISOString(),
+    status: e.status,
+    verified: e.status === 'accepted',
+    rejectionReason: e.rejection?.message ?? null,
+    handshake: e.handshake,
+    dedupeKey: e.dedupeKey,
+  };
+}
+
+/** Repeated headers are joined with ", " (RFC 9110 §5.3), names keep the sender's casing. */
+export function headersObject(pairs: HeaderPairs): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of pairs) {
+    out[name] = name in out ? `${out[name]}, ${value}` : value;
+  }
+  return out;
+}
+
+function toDeliverySummary(d: DeliveryEntity): DeliverySummary {
+  return {
+    id: d.id,
+    destinationId: d.destinationId,
+    status: d.status,
+    attempts: d.attemptCount,
+    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
+    lastStatusCode: d.lastStatusCode,
+  };
+}
+
+export function toEventResponse(
+  e: EventRow & { headers: HeaderPairs; body: Buffer },
+  deliveries: DeliveryEntity[],
+): EventResponse {
+  const utf8 = isUtf8(e.body);
+  return {
+    ...toEventSummary(e),
+    headers: headersObject(e.headers),
+    body: e.body.toString(utf8 ? 'utf8' : 'base64'),
+    bodyEncoding: utf8 ? 'utf8' : 'base64',
+    rejection: e.rejection,
+    deliveries: deliveries.map(toDeliverySummary),
+  };
+}

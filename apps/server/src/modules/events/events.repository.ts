@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { EventStatus, ListEventsQuery, RejectionDetails } from '@hookyard/contracts';
+import { DeliveryEntity } from '../deliveries/delivery.entity';
+import { EventEntity, type HeaderPairs } from './event.entity';
+
+export interface NewEvent {
+  id: string;
+  sourceId: string;
+  receivedAt: Date;
+  method: string;
+  path: string;
+  query: string;
+  headers: HeaderPairs;
+  body: Buffer;
+  contentType: string | null;
+  sourceIp: string | null;
+  status: EventStatus;
+  rejection: RejectionDetails | null;
+  dedupeKey: string | null;
+  handshake: string | null;
+}
+
+export interface EventCursor {
+  receivedAt: Date;
+  id: string;
+}
+
+export type EventRow = Omit<EventEntity, 'body'>;
+
+/** Columns of an event without its body: list queries never read the bytes. */
+const SUMMARY_COLUMNS = `id, source_id AS "sourceId", received_at AS "receivedAt", method, path, query,
+  content_type AS "contentType", size, source_ip AS "sourceIp", status, rejection,
+  dedupe_key AS "dedupeKey", handshake`;
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+@Injectable()
+export class EventsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * The ingest write, hand-written for the hot path. One statement, so it commits
+   * before it returns. A duplicate dedupe key inserts nothing (the partial unique
+   * index decides, so concurrent duplicates cannot both win) and returns the first
+   * event's id instead.
+   */
+  async insertIngested(e: NewEvent): Promise<{ id: string; duplicate: boolean }> {
+    const inserted: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, content_type,
+                           size, source_ip, status, rejection, dedupe_key, handshake)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+       ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [
+        e.id,
+        e.sourceId,
+        e.receivedAt,
+        e.method,
+        e.path,
+        e.query,
+        JSON.stringify(e.headers),
+        e.body,
+        e.contentType,
+        e.body.length,
+        e.sourceIp,
+        e.status,
+        e.rejection === null ? null : JSON.stringify(e.rejection),
+        e.dedupeKey,
+        e.handshake,
+      ],
+    );
+    if (inserted.length === 1) return { id: inserted[0].id, duplicate: false };
+    const first: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM events WHERE source_id = $1 AND dedupe_key = $2`,
+      [e.sourceId, e.dedupeKey],
+    );
+    return { id: first[0].id, duplicate: true };
+  }
+
+  /** Newest first, keyset-paginated on (received_at, id): the same cost on page 1 and page 1000. */
+  async list(filter: ListEventsQuery, after: EventCursor | null): Promise<EventRow[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const arg = (value: unknown) => {
+      args.push(value);
+      return `$${args.length}`;
+    };
+    if (filter.sourceId) where.push(`source_id = ${arg(filter.sourceId)}`);
+    if (filter.status) where.push(`status = ${arg(filter.status)}`);
+    if (filter.since) where.push(`received_at >= ${arg(new Date(filter.since))}`);
+    if (filter.until) where.push(`received_at < ${arg(new Date(filter.until))}`);
+    if (after) where.push(`(received_at, id) < (${arg(after.receivedAt)}, ${arg(after.id)})`);
+    if (filter.q) {
+      const like = arg(`%${escapeLike(filter.q)}%`);
+      const bytes = arg(Buffer.from(filter.q, 'utf8'));
+      where.push(
+        `(path ILIKE ${like} OR query ILIKE ${like} OR dedupe_key ILIKE ${like}
+          OR headers::text ILIKE ${like} OR position(${bytes}::bytea IN body) > 0)`,
+      );
+    }
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM events
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY received_at DESC, id DESC
+      LIMIT ${arg(filter.limit + 1)}`;
+    return this.dataSource.query(sql, args);
+  }
+
+  async findWithBody(
+    id: string,
+  ): Promise<(EventRow & { headers: HeaderPairs; body: Buffer }) | null> {
+    const rows = await this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS}, headers, body FROM events WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  findDeliveries(eventId: string): Promise<DeliveryEntity[]> {
+    return this.dataSource
+      .getRepository(DeliveryEntity)
+      .find({ where: { eventId }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+}

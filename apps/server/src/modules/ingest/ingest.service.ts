@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import type { RejectionDetails } from '@hookyard/contracts';
+import {
+  detectHandshake,
+  verify,
+  type HandshakeResponse,
+  type Rejection,
+} from '@hookyard/signatures';
+import { errorBody } from '../../common/http-exception.filter';
+import { MetricsService, type IngestOutcome } from '../metrics/metrics.service';
+import type { SourceEntity } from '../sources/source.entity';
+import { SourcesRepository } from '../sources/sources.repository';
+import type { HeaderPairs } from '../events/event.entity';
+import { EventsRepository, type NewEvent } from '../events/events.repository';
+import { BodyTooLargeError, readBody } from './body-reader';
+import { dedupeKey } from './dedupe-key';
+import { IngestRateLimiter } from './ingest-rate-limiter';
+import { isIpAllowed } from './ip-allowlist';
+
+/** What the HTTP layer hands over: the request as received, body still unread. */
+export interface IngestRequest {
+  slug: string;
+  method: string;
+  /** The sub-path after the slug, `/` when none. */
+  path: string;
+  /** The raw query string without `?`. */
+  query: string;
+  queryParams: Record<string, string | string[] | undefined>;
+  headers: IncomingHttpHeaders;
+  /** Node's rawHeaders: names as sent, in order, repeats kept. */
+  rawHeaders: string[];
+  ip: string | null;
+  body: Readable | undefined;
+}
+
+export interface IngestReply {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string | object;
+}
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+
+function pairs(rawHeaders: string[]): HeaderPairs {
+  const out: HeaderPairs = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) out.push([rawHeaders[i], rawHeaders[i + 1]]);
+  return out;
+}
+
+/** What the sender is told on a 401: enough to act on, nothing about secrets. */
+function publicRejectionMessage(rejection: Rejection): string {
+  switch (rejection.code) {
+    case 'missing_header':
+    case 'malformed_header':
+      return rejection.message;
+    case 'timestamp_out_of_tolerance':
+      return 'Signature timestamp is outside the tolerance window';
+    case 'signature_mismatch':
+      return 'Signature does not match';
+    case 'no_secrets_configured':
+      return 'Signature cannot be verified: the source has no secret';
+  }
+}
+
+/**
+ * The ingest path: look up the source, refuse what must be refused before reading
+ * (rate, size), read the exact bytes, answer handshakes, verify, and store. The
+ * 2xx is built only after the INSERT has committed.
+ */
+@Injectable()
+export class IngestService {
+  constructor(
+    private readonly sources: SourcesRepository,
+    private readonly events: EventsRepository,
+    private readonly rateLimiter: IngestRateLimiter,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async handle(req: IngestRequest): Promise<IngestReply> {
+    const started = process.hrtime.bigint();
+    const source = await this.sources.findBySlug(req.slug);
+    const [outcome, reply] = source
+      ? await this.handleForSource(source, req)
+      : ([
+          'not_found',
+          {
+            statusCode: 404,
+            headers: JSON_TYPE,
+            body: errorBody(404, `No source with slug "${req.slug}"`),
+          },
+        ] as const);
+    this.metrics.recordIngest(
+      source?.slug ?? 'unknown',
+      outcome,
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
+    return reply;
+  }
+
+  private async handleForSource(
+    source: SourceEntity,
+    req: IngestRequest,
+  ): Promise<[IngestOutcome, IngestReply]> {
+    const receivedAt = new Date();
+
+    if (source.rateLimitPerSecond !== null) {
+      const retryAfter = await this.rateLimiter.consume(source.id, source.rateLimitPerSecond);
+      if (retryAfter !== null) {
+        return [
+          'rate_limited',
+          {
+            statusCode: 429,
+            headers: { ...JSON_TYPE, 'retry-after': String(retryAfter) },
+            body: errorBody(
+              429,
+              `Source "${source.slug}" accepts at most ${source.rateLimitPerSecond} requests per second`,
+            ),
+          },
+        ];
+      }
+    }
+
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > source.maxBodyBytes)
+      return ['too_large', this.tooLarge(source)];
+    let body: Buffer;
+    try {
+      body = await readBody(req.body, source.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return ['too_large', this.tooLarge(source)];
+      throw error;
+    }
+
+    const event: NewEvent = {
+      id: randomUUID(),
+      sourceId: source.id,
+      receivedAt,
+      method: req.method,
+      path: req.path,
+      query: req.query,
+      headers: pairs(req.rawHeaders),
+      body,
+      contentType: req.headers['content-type'] ?? null,
+      sourceIp: req.ip,
+      status: 'accepted',
+      rejection: null,
+      dedupeKey: null,
+      handshake: null,
+    };
+
+    if (source.allowedIps !== null && !isIpAllowed(req.ip, source.allowedIps)) {
+      await this.events.insertIngested({
+        ...event,
+        status: 'rejected',
+        rejection: {
+          code: 'ip_not_allowed',
+          message: `Source IP ${req.ip ?? 'unknown'} is not in this source's allowlist (${source.allowedIps.join(', ')})`,
+          likelyCause:
+            "The provider sent from an address not listed, or Hookyard runs behind a proxy and HOOKYARD_TRUST_PROXY is not set, so the proxy's address was seen",
+        },
+      });
+      return [
+        'forbidden',
+        { statusCode: 403, headers: JSON_TYPE, body: errorBody(403, 'Source IP not allowed') },
+      ];
+    }
+
+    const handshakeRequest = {
+      method: req.method,
+      query: req.queryParams,
+      headers: req.headers,
+      body,
+      now: receivedAt,
+    };
+    const handshake = detectHandshake(handshakeRequest, source.handshake);
+    // Slack signs its url_verification, so that one is answered only once verified below.
+    if (handshake && handshake.kind !== 'slack_url_verification') {
+      return ['handshake', await this.answerHandshake(event, handshake)];
+    }
+
+    const verification = verify(source.verification, {
+      headers: req.headers,
+      body,
+      now: receivedAt,
+    });
+    if (!verification.ok) {
+      const { id } = await this.events.insertIngested({
+        ...event,
+        status: 'rejected',
+        rejection: verification.rejection as RejectionDetails,
+      });
+      return [
+        'rejected',
+        {
+          statusCode: 401,
+          headers: JSON_TYPE,
+          body: { ...errorBody(401, publicRejectionMessage(verification.rejection)), id },
+        },
+      ];
+    }
+    if (handshake) return ['handshake', await this.answerHandshake(event, handshake)];
+
+    const stored = await this.events.insertIngested({
+      ...event,
+      dedupeKey: dedupeKey(source.dedupe, req.headers, body),
+    });
+    return [stored.duplicate ? 'duplicate' : 'accepted', this.accepted(source, stored)];
+  }
+
+  private async answerHandshake(
+    event: NewEvent,
+    handshake: HandshakeResponse,
+  ): Promise<IngestReply> {
+    const refused = handshake.statusCode >= 400;
+    await this.events.insertIngested({
+      ...event,
+      handshake: handshake.kind,
+      ...(refused && {
+        status: 'rejected' as const,
+        rejection: { code: 'handshake_refused', message: handshake.body },
+      }),
+    });
+    return {
+      statusCode: handshake.statusCode,
+      headers: { 'content-type': handshake.contentType },
+      body: handshake.body,
+    };
+  }
+
+  private accepted(source: SourceEntity, stored: { id: string; duplicate: boolean }): IngestReply {
+    if (source.response) {
+      return {
+        statusCode: source.response.statusCode,
+        headers: { ...source.response.headers, 'content-type': source.response.contentType },
+        body: source.response.body.replaceAll('{{event.id}}', stored.id),
+      };
+    }
+    return stored.duplicate
+      ? { statusCode: 200, headers: JSON_TYPE, body: { id: stored.id, duplicate: true } }
+      : { statusCode: 202, headers: JSON_TYPE, body: { id: stored.id } };
+  }
+
+  private tooLarge(source: SourceEntity): IngestReply {
+    return {
+      statusCode: 413,
+      headers: { ...JSON_TYPE, connection: 'close' },
+      body: errorBody(
+        413,
+        `Body is larger than this source's limit of ${source.maxBodyBytes} bytes`,
+      ),
+    };
+  }
+}

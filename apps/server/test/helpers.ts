@@ -1,0 +1,74 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Client } from 'pg';
+import { createApp, type RouteInfo } from '../src/app/create-app';
+import { loadConfig, type AppConfig } from '../src/config/config';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export function testDatabaseUrl(): string {
+  const url = process.env.HOOKYARD_TEST_DATABASE_URL;
+  if (!url)
+    throw new Error('HOOKYARD_TEST_DATABASE_URL is not set: run through jest (global setup)');
+  return url;
+}
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    DATABASE_URL: testDatabaseUrl(),
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    HOOKYARD_ADMIN_TOKEN: ADMIN_TOKEN,
+    HOOKYARD_PUBLIC_URL: 'https://hooks.example.test',
+    HOOKYARD_LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...overrides,
+  });
+}
+
+export interface TestServer {
+  app: NestFastifyApplication;
+  url: string;
+  routes: RouteInfo[];
+  /** fetch against the server with the admin token. */
+  api: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+  close: () => Promise<void>;
+}
+
+/** The real application on a real loopback port, against the test database. */
+export async function startServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const routes: RouteInfo[] = [];
+  const app = await createApp(testConfig(overrides), { routes });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address();
+  if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+  const url = `http://127.0.0.1:${address.port}`;
+  const api = (path: string, init: RequestInit & { json?: unknown } = {}) => {
+    const { json, headers, ...rest } = init;
+    return fetch(`${url}${path}`, {
+      ...rest,
+      headers: {
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+        ...(json !== undefined && { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(json !== undefined && { body: JSON.stringify(json) }),
+    });
+  };
+  return { app, url, routes, api, close: () => app.close() };
+}
+
+/** A plain connection of its own: what another process would see. */
+export async function withDb<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function truncateAll(): Promise<void> {
+  await withDb((c) =>
+    c.query('TRUNCATE attempts, deliveries, events, connections, destinations, sources CASCADE'),
+  );
+}

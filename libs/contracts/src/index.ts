@@ -1,0 +1,5 @@
+export * from './lib/common';
+export * from './lib/sources';
+export * from './lib/destinations';
+export * from './lib/connections';
+export * from './lib/events';

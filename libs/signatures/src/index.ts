@@ -1,0 +1,15 @@
+export * from './lib/types';
+export { verify } from './lib/verify';
+export {
+  detectHandshake,
+  MAX_HANDSHAKE_BODY_BYTES,
+  type HandshakeKind,
+  type HandshakeRequest,
+  type HandshakeResponse,
+  type HandshakeSettings,
+} from './lib/handshakes';
+export { signStandardWebhook } from './lib/schemes/standard-webhooks';
+export { GITHUB_DELIVERY_HEADER, GITHUB_SIGNATURE_HEADER } from './lib/schemes/github';
+export { STRIPE_SIGNATURE_HEADER } from './lib/schemes/stripe';
+export { SHOPIFY_SIGNATURE_HEADER, SHOPIFY_WEBHOOK_ID_HEADER } from './lib/schemes/shopify';
+export { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER } from './lib/schemes/slack';
