@@ -39,8 +39,8 @@ function normalise(key: string): string {
 /**
  * The key that makes a retried delivery a duplicate, or null when the request has none.
  * `auto`: Standard Webhooks/Svix `webhook-id`, GitHub `X-GitHub-Delivery`, Shopify
- * `X-Shopify-Webhook-Id`, and Stripe's event id (`evt_…` in the body of a request
- * carrying `Stripe-Signature`).
+ * `X-Shopify-Webhook-Id`, Stripe's event id (`evt_…` in the body of a request
+ * carrying `Stripe-Signature`) and Slack's `event_id` (Slack retries carry the same one).
  */
 export function dedupeKey(rule: DedupeRule, headers: IncomingHeaders, body: Buffer): string | null {
   switch (rule.mode) {
@@ -64,6 +64,10 @@ export function dedupeKey(rule: DedupeRule, headers: IncomingHeaders, body: Buff
       if (header(headers, 'stripe-signature') !== undefined) {
         const id = atPath(parseJson(body), 'id');
         if (typeof id === 'string' && id.startsWith('evt_')) return normalise(id);
+      }
+      if (header(headers, 'x-slack-signature') !== undefined) {
+        const id = atPath(parseJson(body), 'event_id');
+        if (typeof id === 'string') return normalise(id);
       }
       return null;
     }

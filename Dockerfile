@@ -1,0 +1,18 @@
+# The Hookyard server image: a build stage with the whole workspace, a small runtime stage.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV NX_NO_CLOUD=true NX_DAEMON=false CI=true
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx nx build server --outputStyle=static
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist/apps/server ./dist/apps/server
+USER node
+EXPOSE 3000
+CMD ["node", "dist/apps/server/main.js"]
