@@ -31,8 +31,12 @@ export async function createApp(
       for (const method of [route.method].flat()) routes.push({ method, url: route.url });
     });
   }
+  // The API speaks JSON only: Fastify's JSON parser stays, its text/plain one goes, and Nest adds
+  // no form parser (`bodyParser: false`). Other content types get 415.
+  adapter.getInstance().removeContentTypeParser('text/plain');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

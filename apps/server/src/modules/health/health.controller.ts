@@ -9,6 +9,7 @@ import type Redis from 'ioredis';
 import { Public } from '../../common/public.decorator';
 import { MetricsService } from '../metrics/metrics.service';
 import { REDIS } from '../redis/redis.module';
+import { checkReadiness } from './readiness';
 
 @Public()
 @Controller()
@@ -31,7 +32,7 @@ export class HealthController {
   @Get('readyz')
   @HealthCheck()
   readyz() {
-    return this.health.check([
+    return checkReadiness(this.health, [
       () => this.db.pingCheck('database', { timeout: 2000 }),
       () => this.pingRedis(),
     ]);
