@@ -3,3 +3,4 @@ export * from './lib/sources';
 export * from './lib/destinations';
 export * from './lib/connections';
 export * from './lib/events';
+export * from './lib/deliveries';

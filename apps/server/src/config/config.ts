@@ -44,6 +44,25 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
   HOOKYARD_MIGRATE_ON_START: booleanFromEnv.default(true),
+  HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: booleanFromEnv.default(false),
+  HOOKYARD_ALLOWED_DESTINATION_CIDRS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .refine(
+      (list) =>
+        list.every(
+          (entry) => z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()]).safeParse(entry).success,
+        ),
+      {
+        message: 'must be a comma-separated list of IP addresses or CIDR blocks',
+      },
+    ),
 });
 
 export type TrustProxy = boolean | string[] | number;
@@ -63,6 +82,10 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   migrateOnStart: boolean;
+  /** Lets forwarding reach private, loopback and link-local addresses (the SSRF guard's switch). */
+  allowPrivateDestinations: boolean;
+  /** Exceptions to the SSRF guard: addresses or CIDR blocks forwarding may reach even if private. */
+  allowedDestinationCidrs: string[];
 }
 
 export class ConfigError extends Error {}
@@ -99,5 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: parseTrustProxy(e.HOOKYARD_TRUST_PROXY),
     logLevel: e.HOOKYARD_LOG_LEVEL,
     migrateOnStart: e.HOOKYARD_MIGRATE_ON_START,
+    allowPrivateDestinations: e.HOOKYARD_ALLOW_PRIVATE_DESTINATIONS,
+    allowedDestinationCidrs: e.HOOKYARD_ALLOWED_DESTINATION_CIDRS,
   };
 }
