@@ -49,12 +49,19 @@ function send(method: string, path: string, headers: Record<string, string> = {}
     });
     req.on('error', reject);
     req.on('response', (res) => {
+      const contentType = String(res.headers['content-type'] ?? '');
+      // An event stream (GET /api/v1/stream) does not end: its status and headers are the answer.
+      if (contentType.startsWith('text/event-stream')) {
+        resolve({ status: res.statusCode ?? 0, contentType, text: '' });
+        req.destroy();
+        return;
+      }
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () =>
         resolve({
           status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type'] ?? ''),
+          contentType,
           text: Buffer.concat(chunks).toString('utf8'),
         }),
       );
@@ -142,6 +149,15 @@ describe('authentication of the HTTP surface', () => {
         wrong.push(`${describeRoute(route)} → ${answer.status}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('accepts the token as ?access_token= only on the routes marked for it (the event stream)', async () => {
+    const accepted: string[] = [];
+    for (const route of protectedRoutes()) {
+      const path = `${concretePath(route.url)}?access_token=${ADMIN_TOKEN}`;
+      if ((await send(route.method, path)).status !== 401) accepted.push(describeRoute(route));
+    }
+    expect(accepted).toEqual(['GET /api/v1/stream']);
   });
 
   it('serves the list endpoints to the admin token', async () => {

@@ -20,6 +20,11 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     HOOKYARD_PUBLIC_URL: 'https://hooks.example.test',
     HOOKYARD_LOG_LEVEL: 'silent',
     PORT: '0',
+    // One queue, stream channel and rate-limit namespace per test run, shared by its servers.
+    HOOKYARD_REDIS_PREFIX: `hytest-${new URL(testDatabaseUrl()).pathname.slice(1)}`,
+    // Targets are loopback servers; the SSRF tests turn this off.
+    HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: 'true',
+    HOOKYARD_SWEEP_INTERVAL_MS: '300',
     ...overrides,
   });
 }
@@ -33,10 +38,19 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-/** The real application on a real loopback port, against the test database. */
-export async function startServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * The real application on a real loopback port, against the test database. `withoutRedis`
+ * runs it as if `REDIS_URL` were unset (the schema refuses an empty one).
+ */
+export async function startServer(
+  overrides: Record<string, string> = {},
+  options: { withoutRedis?: boolean } = {},
+): Promise<TestServer> {
   const routes: RouteInfo[] = [];
-  const app = await createApp(testConfig(overrides), { routes });
+  const config = testConfig(overrides);
+  const app = await createApp(options.withoutRedis ? { ...config, redisUrl: null } : config, {
+    routes,
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('server has no TCP address');

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../database/data-source';
 import { ConnectionsModule } from '../modules/connections/connections.module';
+import { DeliveriesModule } from '../modules/deliveries/deliveries.module';
 import { DestinationsModule } from '../modules/destinations/destinations.module';
 import { EventsModule } from '../modules/events/events.module';
 import { HealthModule } from '../modules/health/health.module';
@@ -15,6 +16,7 @@ import { IngestModule } from '../modules/ingest/ingest.module';
 import { MetricsModule } from '../modules/metrics/metrics.module';
 import { RedisModule } from '../modules/redis/redis.module';
 import { SourcesModule } from '../modules/sources/sources.module';
+import { StreamModule } from '../modules/stream/stream.module';
 import { loggerOptions } from './logger';
 
 @Module({})
@@ -27,12 +29,14 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
         RedisModule,
+        StreamModule,
         MetricsModule,
         HealthModule,
         SourcesModule,
         DestinationsModule,
         ConnectionsModule,
         EventsModule,
+        DeliveriesModule.forRoot(config),
         IngestModule,
       ],
       providers: [

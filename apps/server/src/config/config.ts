@@ -27,6 +27,10 @@ const envSchema = z.object({
   DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).optional(),
+  HOOKYARD_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits, or _ . : -')
+    .default('hookyard'),
   HOOKYARD_ROLE: z
     .enum(['all', 'api', 'worker'], { error: 'must be all, api or worker' })
     .default('all'),
@@ -44,6 +48,17 @@ const envSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
   HOOKYARD_MIGRATE_ON_START: booleanFromEnv.default(true),
+  HOOKYARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  HOOKYARD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  HOOKYARD_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
+  HOOKYARD_ALERT_URL: urlWithProtocol(['http:', 'https:']).optional(),
+  HOOKYARD_ALERT_SECRET: z
+    .string()
+    .regex(
+      /^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/,
+      'must be a Standard Webhooks secret (whsec_ + base64)',
+    )
+    .optional(),
   HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: booleanFromEnv.default(false),
   HOOKYARD_ALLOWED_DESTINATION_CIDRS: z
     .string()
@@ -74,6 +89,8 @@ export interface AppConfig {
   databaseUrl: string;
   databasePoolSize: number;
   redisUrl: string | null;
+  /** Prefix of every Redis key and channel (Bull queues, rate limits, the live stream). */
+  redisPrefix: string;
   role: 'all' | 'api' | 'worker';
   adminToken: string;
   /** Ceiling for any source's `maxBodyBytes`. */
@@ -82,6 +99,15 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   migrateOnStart: boolean;
+  /** Deliveries one worker process sends at once. */
+  workerConcurrency: number;
+  /** How often the sweeper looks for deliveries that are due and not queued. */
+  sweepIntervalMs: number;
+  /** Consecutive failed attempts after which a destination is disabled. */
+  disableAfterFailures: number;
+  /** Where operator notices go (a delivery dead, a destination disabled), signed with `alertSecret`. */
+  alertUrl: string | null;
+  alertSecret: string | null;
   /** Lets forwarding reach private, loopback and link-local addresses (the SSRF guard's switch). */
   allowPrivateDestinations: boolean;
   /** Exceptions to the SSRF guard: addresses or CIDR blocks forwarding may reach even if private. */
@@ -116,12 +142,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     redisUrl: e.REDIS_URL ?? null,
+    redisPrefix: e.HOOKYARD_REDIS_PREFIX,
     role: e.HOOKYARD_ROLE,
     adminToken: e.HOOKYARD_ADMIN_TOKEN,
     maxBodyBytes: e.HOOKYARD_MAX_BODY_BYTES,
     trustProxy: parseTrustProxy(e.HOOKYARD_TRUST_PROXY),
     logLevel: e.HOOKYARD_LOG_LEVEL,
     migrateOnStart: e.HOOKYARD_MIGRATE_ON_START,
+    workerConcurrency: e.HOOKYARD_WORKER_CONCURRENCY,
+    sweepIntervalMs: e.HOOKYARD_SWEEP_INTERVAL_MS,
+    disableAfterFailures: e.HOOKYARD_DISABLE_AFTER_FAILURES,
+    alertUrl: e.HOOKYARD_ALERT_URL ?? null,
+    alertSecret: e.HOOKYARD_ALERT_SECRET ?? null,
     allowPrivateDestinations: e.HOOKYARD_ALLOW_PRIVATE_DESTINATIONS,
     allowedDestinationCidrs: e.HOOKYARD_ALLOWED_DESTINATION_CIDRS,
   };

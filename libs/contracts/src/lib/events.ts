@@ -55,7 +55,8 @@ export interface DeliverySummary {
 
 export interface EventSummary {
   id: string;
-  sourceId: string;
+  /** Null for a destination's test event. */
+  sourceId: string | null;
   method: string;
   path: string;
   query: string;

@@ -2,13 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import type { ListConnectionsQuery } from '@hookyard/contracts';
+import type { ConnectionFilter } from '@hookyard/contracts';
 import { ConnectionEntity } from './connection.entity';
+
+export interface Route {
+  destinationId: string;
+  filter: ConnectionFilter | null;
+  /** False while the destination is paused or disabled: its deliveries wait. */
+  open: boolean;
+}
 
 @Injectable()
 export class ConnectionsRepository {
   private readonly repo: Repository<ConnectionEntity>;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(ConnectionEntity);
   }
 
@@ -24,6 +32,16 @@ export class ConnectionsRepository {
       },
       order: { createdAt: 'DESC', id: 'DESC' },
     });
+  }
+
+  /** Where a source's events go: every connection to a destination that still exists. */
+  findRoutes(sourceId: string): Promise<Route[]> {
+    return this.dataSource.query(
+      `SELECT c.destination_id AS "destinationId", c.filter, (NOT d.paused AND d.disabled_at IS NULL) AS open
+       FROM connections c JOIN destinations d ON d.id = c.destination_id
+       WHERE c.source_id = $1 AND d.deleted_at IS NULL`,
+      [sourceId],
+    );
   }
 
   findById(id: string): Promise<ConnectionEntity | null> {

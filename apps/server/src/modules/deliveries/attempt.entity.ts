@@ -1,3 +1,4 @@
+import type { AttemptErrorKind } from '@hookyard/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity('attempts')
@@ -29,9 +30,15 @@ export class AttemptEntity {
   @Column('text', { nullable: true })
   error!: string | null;
 
+  @Column('text', { name: 'error_kind', nullable: true })
+  errorKind!: AttemptErrorKind | null;
+
   @Column('jsonb', { name: 'response_headers', nullable: true })
   responseHeaders!: Record<string, string> | null;
 
   @Column('bytea', { name: 'response_body', nullable: true })
   responseBody!: Buffer | null;
+
+  @Column('boolean', { name: 'response_body_truncated' })
+  responseBodyTruncated!: boolean;
 }

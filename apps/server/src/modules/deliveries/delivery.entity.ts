@@ -28,6 +28,13 @@ export class DeliveryEntity {
   @Column('integer', { name: 'last_status_code', nullable: true })
   lastStatusCode!: number | null;
 
+  /** While `delivering`: until when the worker holding it may still record its attempt. */
+  @Column('timestamptz', { name: 'lease_until', nullable: true })
+  leaseUntil!: Date | null;
+
+  @Column('text', { name: 'last_error', nullable: true })
+  lastError!: string | null;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 

@@ -9,8 +9,9 @@ export class EventEntity {
   @PrimaryColumn('uuid')
   id!: string;
 
-  @Column('uuid', { name: 'source_id' })
-  sourceId!: string;
+  /** Null for a destination's test event, which belongs to no source. */
+  @Column('uuid', { name: 'source_id', nullable: true })
+  sourceId!: string | null;
 
   @Column('timestamptz', { name: 'received_at' })
   receivedAt!: Date;

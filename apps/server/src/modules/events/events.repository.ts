@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { EventStatus, ListEventsQuery, RejectionDetails } from '@hookyard/contracts';
+import type { KeysetCursor } from '../../common/keyset-cursor';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity, type HeaderPairs } from './event.entity';
 
 export interface NewEvent {
   id: string;
-  sourceId: string;
+  sourceId: string | null;
   receivedAt: Date;
   method: string;
   path: string;
@@ -22,9 +23,9 @@ export interface NewEvent {
   handshake: string | null;
 }
 
-export interface EventCursor {
-  receivedAt: Date;
+export interface NewDelivery {
   id: string;
+  destinationId: string;
 }
 
 export type EventRow = Omit<EventEntity, 'body'>;
@@ -48,13 +49,25 @@ export class EventsRepository {
    * index decides, so concurrent duplicates cannot both win) and returns the first
    * event's id instead.
    */
-  async insertIngested(e: NewEvent): Promise<{ id: string; duplicate: boolean }> {
+  async insertIngested(
+    e: NewEvent,
+    deliveries: NewDelivery[] = [],
+  ): Promise<{ id: string; duplicate: boolean }> {
+    // The event and its deliveries in one statement: both commit, or neither; a
+    // duplicate inserts no event, so it creates no deliveries either.
     const inserted: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, content_type,
-                           size, source_ip, status, rejection, dedupe_key, handshake)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-       ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
-       RETURNING id`,
+      `WITH e AS (
+         INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, content_type,
+                             size, source_ip, status, rejection, dedupe_key, handshake)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+         RETURNING id
+       ), d AS (
+         INSERT INTO deliveries (id, event_id, destination_id, status, next_attempt_at, created_at, updated_at)
+         SELECT x.id, e.id, x.destination_id, 'scheduled', $3, $3, $3
+         FROM e, unnest($16::uuid[], $17::uuid[]) AS x(id, destination_id)
+       )
+       SELECT id FROM e`,
       [
         e.id,
         e.sourceId,
@@ -71,6 +84,8 @@ export class EventsRepository {
         e.rejection === null ? null : JSON.stringify(e.rejection),
         e.dedupeKey,
         e.handshake,
+        deliveries.map((d) => d.id),
+        deliveries.map((d) => d.destinationId),
       ],
     );
     if (inserted.length === 1) return { id: inserted[0].id, duplicate: false };
@@ -82,7 +97,7 @@ export class EventsRepository {
   }
 
   /** Newest first, keyset-paginated on (received_at, id): the same cost on page 1 and page 1000. */
-  async list(filter: ListEventsQuery, after: EventCursor | null): Promise<EventRow[]> {
+  async list(filter: ListEventsQuery, after: KeysetCursor | null): Promise<EventRow[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     const arg = (value: unknown) => {
@@ -93,7 +108,7 @@ export class EventsRepository {
     if (filter.status) where.push(`status = ${arg(filter.status)}`);
     if (filter.since) where.push(`received_at >= ${arg(new Date(filter.since))}`);
     if (filter.until) where.push(`received_at < ${arg(new Date(filter.until))}`);
-    if (after) where.push(`(received_at, id) < (${arg(after.receivedAt)}, ${arg(after.id)})`);
+    if (after) where.push(`(received_at, id) < (${arg(after.at)}, ${arg(after.id)})`);
     if (filter.q) {
       const like = arg(`%${escapeLike(filter.q)}%`);
       const bytes = arg(Buffer.from(filter.q, 'utf8'));
@@ -117,6 +132,11 @@ export class EventsRepository {
       [id],
     );
     return rows[0] ?? null;
+  }
+
+  async exists(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM events WHERE id = $1`, [id]);
+    return rows.length > 0;
   }
 
   findDeliveries(eventId: string): Promise<DeliveryEntity[]> {

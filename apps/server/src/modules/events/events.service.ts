@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventResponse, EventSummary, ListEventsQuery, Page } from '@hookyard/contracts';
 import { NotFoundError } from '../../common/domain-errors';
-import { decodeCursor, encodeCursor } from './event-cursor';
+import { decodeCursor, encodeCursor } from '../../common/keyset-cursor';
 import { toEventResponse, toEventSummary } from './event.mapper';
 import { EventsRepository } from './events.repository';
 
@@ -15,7 +15,10 @@ export class EventsService {
     const last = page.at(-1);
     return {
       data: page.map(toEventSummary),
-      nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null,
+      nextCursor:
+        rows.length > filter.limit && last
+          ? encodeCursor({ at: last.receivedAt, id: last.id })
+          : null,
     };
   }
 

@@ -8,7 +8,7 @@ import {
 import type Redis from 'ioredis';
 import { Public } from '../../common/public.decorator';
 import { MetricsService } from '../metrics/metrics.service';
-import { REDIS } from '../redis/redis.module';
+import { REDIS } from '../redis/redis.token';
 import { checkReadiness } from './readiness';
 
 @Public()

@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '../connections/connections.module';
 import { EventsModule } from '../events/events.module';
 import { SourcesModule } from '../sources/sources.module';
-import { IngestRateLimiter } from './ingest-rate-limiter';
 import { IngestService } from './ingest.service';
 
 @Module({
-  imports: [SourcesModule, EventsModule],
-  providers: [IngestService, IngestRateLimiter],
+  imports: [SourcesModule, EventsModule, ConnectionsModule],
+  providers: [IngestService],
   exports: [IngestService],
 })
 export class IngestModule {}

@@ -11,13 +11,18 @@ import {
 } from '@hookyard/signatures';
 import { errorBody } from '../../common/http-exception.filter';
 import { MetricsService, type IngestOutcome } from '../metrics/metrics.service';
+import { RateLimiter } from '../redis/rate-limiter.service';
 import type { SourceEntity } from '../sources/source.entity';
 import { SourcesRepository } from '../sources/sources.repository';
 import type { HeaderPairs } from '../events/event.entity';
 import { EventsRepository, type NewEvent } from '../events/events.repository';
+import { ConnectionsRepository } from '../connections/connections.repository';
+import { matchesFilter } from '../deliveries/connection-filter';
+import { DeliveryQueue } from '../deliveries/delivery-queue';
+import { toEventSummary } from '../events/event.mapper';
+import { StreamService } from '../stream/stream.service';
 import { BodyTooLargeError, readBody } from './body-reader';
 import { dedupeKey } from './dedupe-key';
-import { IngestRateLimiter } from './ingest-rate-limiter';
 import { isIpAllowed } from './ip-allowlist';
 
 /** What the HTTP layer hands over: the request as received, body still unread. */
@@ -43,6 +48,15 @@ export interface IngestReply {
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
+
+/** A JSON body for connection filters; undefined when it is not one (filters on it then fail). */
+function parseJsonBody(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 function pairs(rawHeaders: string[]): HeaderPairs {
   const out: HeaderPairs = [];
@@ -75,7 +89,10 @@ export class IngestService {
   constructor(
     private readonly sources: SourcesRepository,
     private readonly events: EventsRepository,
-    private readonly rateLimiter: IngestRateLimiter,
+    private readonly rateLimiter: RateLimiter,
+    private readonly connections: ConnectionsRepository,
+    private readonly queue: DeliveryQueue,
+    private readonly stream: StreamService,
     private readonly metrics: MetricsService,
   ) {}
 
@@ -107,8 +124,9 @@ export class IngestService {
     const receivedAt = new Date();
 
     if (source.rateLimitPerSecond !== null) {
-      const retryAfter = await this.rateLimiter.consume(source.id, source.rateLimitPerSecond);
-      if (retryAfter !== null) {
+      const waitMs = await this.rateLimiter.consume('ingest', source.id, source.rateLimitPerSecond);
+      if (waitMs !== null) {
+        const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
         return [
           'rate_limited',
           {
@@ -203,10 +221,26 @@ export class IngestService {
     }
     if (handshake) return ['handshake', await this.answerHandshake(event, handshake)];
 
-    const stored = await this.events.insertIngested({
-      ...event,
-      dedupeKey: dedupeKey(source.dedupe, req.headers, body),
-    });
+    const routes = (await this.connections.findRoutes(source.id)).filter((route) =>
+      matchesFilter(route.filter, req.headers, () => parseJsonBody(body)),
+    );
+    const deliveries = routes.map((route) => ({
+      id: randomUUID(),
+      destinationId: route.destinationId,
+      open: route.open,
+    }));
+    const accepted = { ...event, dedupeKey: dedupeKey(source.dedupe, req.headers, body) };
+    const stored = await this.events.insertIngested(accepted, deliveries);
+    if (!stored.duplicate) {
+      // After the commit. A crash right here loses only these queue entries: the sweeper finds the deliveries.
+      await this.queue.enqueue(
+        deliveries.filter((d) => d.open).map((d) => ({ id: d.id, attempt: 1 })),
+      );
+      this.stream.publish({
+        type: 'event.created',
+        data: toEventSummary({ ...accepted, size: body.length }),
+      });
+    }
     return [stored.duplicate ? 'duplicate' : 'accepted', this.accepted(source, stored)];
   }
 

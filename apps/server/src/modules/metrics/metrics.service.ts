@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type IngestOutcome =
   | 'accepted'
@@ -32,6 +32,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly attempts = new Counter({
+    name: 'hookyard_delivery_attempts_total',
+    help: 'Delivery attempts, by destination and the outcome of the delivery after it (succeeded, failed, dead)',
+    labelNames: ['destination', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly attemptDuration = new Histogram({
+    name: 'hookyard_delivery_attempt_duration_seconds',
+    help: 'Time of one delivery attempt, from connect to the end of the response',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'hookyard_' });
   }
@@ -40,6 +55,27 @@ export class MetricsService {
   recordIngest(source: string, outcome: IngestOutcome, seconds: number): void {
     this.ingestRequests.inc({ source, outcome });
     this.ingestDuration.observe({ outcome }, seconds);
+  }
+
+  recordAttempt(
+    destination: string,
+    outcome: 'succeeded' | 'failed' | 'dead',
+    seconds: number,
+  ): void {
+    this.attempts.inc({ destination, outcome });
+    this.attemptDuration.observe({ outcome }, seconds);
+  }
+
+  /** A gauge read when Prometheus scrapes (queue depth, dead deliveries). */
+  gauge(name: string, help: string, read: () => Promise<number> | number): void {
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
   }
 
   render(): Promise<string> {

@@ -6,42 +6,51 @@ import {
   RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
-import { REDIS } from '../redis/redis.module';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { REDIS } from './redis.token';
 
 /**
- * A per-source requests-per-second limit, shared by every API process through Redis
- * when it is configured, per process otherwise. A Redis failure lets the request
- * through: a refused webhook is one the provider may drop.
+ * Requests-per-second limits (a source's ingest, a destination's deliveries),
+ * shared by every process through Redis when it is configured, per process
+ * otherwise. A Redis failure lets the request through: refusing a webhook or
+ * stalling a delivery because a counter is unreachable would be worse.
  */
 @Injectable()
-export class IngestRateLimiter {
-  private readonly logger = new Logger(IngestRateLimiter.name);
+export class RateLimiter {
+  private readonly logger = new Logger(RateLimiter.name);
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  /** Null when allowed; otherwise the seconds to wait (for `Retry-After`). */
-  async consume(sourceId: string, perSecond: number): Promise<number | null> {
+  /** Null when allowed; otherwise the milliseconds to wait. */
+  async consume(
+    scope: 'ingest' | 'destination',
+    key: string,
+    perSecond: number,
+  ): Promise<number | null> {
     try {
-      await this.limiter(perSecond).consume(sourceId);
+      await this.limiter(scope, perSecond).consume(key);
       return null;
     } catch (error) {
-      if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      this.logger.warn(
-        `Rate limiter unavailable, request let through: ${(error as Error).message}`,
-      );
+      if (error instanceof RateLimiterRes) return Math.max(1, error.msBeforeNext);
+      this.logger.warn(`Rate limiter unavailable, let through: ${(error as Error).message}`);
       return null;
     }
   }
 
-  private limiter(points: number): RateLimiterAbstract {
-    let limiter = this.limiters.get(String(points));
+  private limiter(scope: string, points: number): RateLimiterAbstract {
+    const name = `${scope}:${points}`;
+    let limiter = this.limiters.get(name);
     if (!limiter) {
-      const options = { points, duration: 1, keyPrefix: `hookyard:ingest-rl:${points}` };
+      const options = { points, duration: 1, keyPrefix: `${this.config.redisPrefix}:rl:${name}` };
       limiter = this.redis
         ? new RateLimiterRedis({ ...options, storeClient: this.redis, useRedisPackage: false })
         : new RateLimiterMemory(options);
-      this.limiters.set(String(points), limiter);
+      this.limiters.set(name, limiter);
     }
     return limiter;
   }

@@ -2,9 +2,9 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import Redis from 'ioredis';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import { RateLimiter } from './rate-limiter.service';
 
-/** The shared ioredis client, or null when `REDIS_URL` is unset. */
-export const REDIS = Symbol('REDIS');
+import { REDIS } from './redis.token';
 
 @Global()
 @Module({
@@ -21,8 +21,9 @@ export const REDIS = Symbol('REDIS');
             })
           : null,
     },
+    RateLimiter,
   ],
-  exports: [REDIS],
+  exports: [REDIS, RateLimiter],
 })
 export class RedisModule implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis | null) {}

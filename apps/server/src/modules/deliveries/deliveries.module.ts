@@ -1,0 +1,69 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import type { AppConfig } from '../../config/config';
+import { DestinationsModule } from '../destinations/destinations.module';
+import { EventsModule } from '../events/events.module';
+import { AlertsService } from './alerts.service';
+import { DeliveriesController } from './deliveries.controller';
+import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveriesService } from './deliveries.service';
+import { DeliveryExecutor } from './delivery-executor';
+import {
+  BullDeliveryQueue,
+  DELIVERY_QUEUE,
+  DeliveryExecutorToken,
+  DeliveryQueue,
+  InProcessDeliveryQueue,
+} from './delivery-queue';
+import { DeliveryMetrics } from './delivery-metrics';
+import { DeliverySweeper } from './delivery-sweeper';
+import { DeliveryWorker } from './delivery.worker';
+import { HttpSender } from './http-sender';
+
+/**
+ * Forwarding. With Redis, attempts travel as Bull jobs and `DeliveryWorker` runs
+ * them; without, timers in this process do. Either way the sweeper recovers
+ * what a transport lost, and PostgreSQL decides what happens.
+ */
+@Module({})
+export class DeliveriesModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const transport: Provider[] = config.redisUrl
+      ? [
+          BullDeliveryQueue,
+          { provide: DeliveryQueue, useExisting: BullDeliveryQueue },
+          DeliveryWorker,
+        ]
+      : [InProcessDeliveryQueue, { provide: DeliveryQueue, useExisting: InProcessDeliveryQueue }];
+    return {
+      module: DeliveriesModule,
+      global: true,
+      imports: [
+        DestinationsModule,
+        EventsModule,
+        ...(config.redisUrl
+          ? [
+              BullModule.forRoot({ redis: config.redisUrl, prefix: config.redisPrefix }),
+              BullModule.registerQueue({
+                name: DELIVERY_QUEUE,
+                defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
+              }),
+            ]
+          : []),
+      ],
+      controllers: [DeliveriesController],
+      providers: [
+        ...transport,
+        DeliveriesRepository,
+        DeliveriesService,
+        DeliveryExecutor,
+        { provide: DeliveryExecutorToken, useExisting: DeliveryExecutor },
+        DeliverySweeper,
+        HttpSender,
+        AlertsService,
+        DeliveryMetrics,
+      ],
+      exports: [DeliveryQueue, DeliveriesRepository, HttpSender, DeliverySweeper],
+    };
+  }
+}

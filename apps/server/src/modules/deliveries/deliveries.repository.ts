@@ -1,0 +1,291 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type {
+  AttemptErrorKind,
+  BulkRetry,
+  DeliveryStatus,
+  ListDeliveriesQuery,
+} from '@hookyard/contracts';
+import type { KeysetCursor } from '../../common/keyset-cursor';
+import type { DestinationEntity } from '../destinations/destination.entity';
+import type { HeaderPairs } from '../events/event.entity';
+import { AttemptEntity } from './attempt.entity';
+import { DeliveryEntity } from './delivery.entity';
+
+/** A delivery a worker holds, with what it needs to send it. */
+export interface ClaimedDelivery {
+  delivery: DeliveryEntity;
+  destination: DestinationEntity | null;
+  event: {
+    id: string;
+    sourceId: string | null;
+    method: string;
+    path: string;
+    query: string;
+    headers: HeaderPairs;
+    body: Buffer;
+  };
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  n: number;
+  at: Date;
+  url: string;
+  requestHeaders: Record<string, string>;
+  statusCode: number | null;
+  durationMs: number;
+  error: string | null;
+  errorKind: AttemptErrorKind | null;
+  responseHeaders: Record<string, string> | null;
+  responseBody: Buffer | null;
+  responseBodyTruncated: boolean;
+  /** The delivery's state after this attempt. */
+  status: Extract<DeliveryStatus, 'succeeded' | 'failed' | 'dead'>;
+  nextAttemptAt: Date | null;
+}
+
+export interface DestinationHealthChange {
+  destinationId: string;
+  succeeded: boolean;
+  /** Disable at once (410 Gone), with this reason. */
+  disableNow: string | null;
+  /** Disable when consecutive failures reach this many. */
+  disableAfter: number;
+}
+
+export interface DueDelivery {
+  id: string;
+  attempt: number;
+}
+
+const DELIVERY_COLUMNS = `d.id, d.event_id AS "eventId", d.destination_id AS "destinationId", d.url, d.status,
+  d.attempt_count AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_status_code AS "lastStatusCode",
+  d.lease_until AS "leaseUntil", d.last_error AS "lastError", d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
+
+/** A delivery can be worked on while its destination (if any) exists, is not paused and not disabled. */
+const DESTINATION_OPEN = `(d.destination_id IS NULL OR EXISTS (
+  SELECT 1 FROM destinations t
+  WHERE t.id = d.destination_id AND NOT t.paused AND t.disabled_at IS NULL AND t.deleted_at IS NULL))`;
+
+/** PostgreSQL is the truth about every delivery; every state change is one guarded statement. */
+@Injectable()
+export class DeliveriesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Takes attempt `n` of a delivery for this worker, or returns null when it is not
+   * due, already taken, already recorded, cancelled, or its destination is paused or
+   * disabled. The attempt number in the guard makes a job that runs twice harmless.
+   * The lease outlives the destination's timeout; past it, the sweeper hands the
+   * delivery to another worker (this one was killed).
+   */
+  async claim(
+    deliveryId: string,
+    n: number,
+    leaseMarginMs: number,
+  ): Promise<ClaimedDelivery | null> {
+    // For UPDATE … RETURNING, TypeORM's postgres driver answers [rows, rowCount].
+    const [rows] = (await this.dataSource.query(
+      `UPDATE deliveries d
+       SET status = 'delivering', updated_at = now(),
+           lease_until = now() + make_interval(secs => (COALESCE(
+             (SELECT timeout_ms FROM destinations WHERE id = d.destination_id), 30000) + $3) / 1000.0)
+       WHERE d.id = $1 AND d.attempt_count = $2 - 1
+         AND (d.status IN ('scheduled', 'failed') OR (d.status = 'delivering' AND d.lease_until < now()))
+         AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
+         AND ${DESTINATION_OPEN}
+       RETURNING ${DELIVERY_COLUMNS}`,
+      [deliveryId, n, leaseMarginMs],
+    )) as [DeliveryEntity[], number];
+    const delivery = rows[0];
+    if (!delivery) return null;
+    const [event] = await this.dataSource.query(
+      `SELECT id, source_id AS "sourceId", method, path, query, headers, body FROM events WHERE id = $1`,
+      [delivery.eventId],
+    );
+    const destination = delivery.destinationId
+      ? ((
+          await this.dataSource.query(
+            `SELECT id, name, url, timeout_ms AS "timeoutMs", retry, headers, rate_limit_per_second AS "rateLimitPerSecond",
+                  signing_secret AS "signingSecret", paused, disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
+                  consecutive_failures AS "consecutiveFailures", created_at AS "createdAt", updated_at AS "updatedAt",
+                  deleted_at AS "deletedAt"
+           FROM destinations WHERE id = $1`,
+            [delivery.destinationId],
+          )
+        )[0] as DestinationEntity)
+      : null;
+    return { delivery, destination, event };
+  }
+
+  /** Gives a claimed delivery back without an attempt (its destination's rate limit said wait). */
+  async postpone(deliveryId: string, n: number, until: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE deliveries SET status = 'scheduled', next_attempt_at = $3, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND attempt_count = $2 - 1 AND status = 'delivering'`,
+      [deliveryId, n, until],
+    );
+  }
+
+  /**
+   * Records attempt `n` and the delivery's new state in one transaction. The unique
+   * (delivery_id, n) index means a second worker that raced this one records
+   * nothing; returns false then. Destination health moves in the same transaction.
+   */
+  async recordAttempt(
+    a: AttemptRecord,
+    health: DestinationHealthChange | null,
+  ): Promise<{ recorded: boolean; destinationDisabled: boolean }> {
+    return this.dataSource.transaction(async (tx) => {
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms, error, error_kind,
+                               response_headers, response_body, response_body_truncated)
+         VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         ON CONFLICT (delivery_id, n) DO NOTHING RETURNING id`,
+        [
+          a.deliveryId,
+          a.n,
+          a.at,
+          a.url,
+          JSON.stringify(a.requestHeaders),
+          a.statusCode,
+          a.durationMs,
+          a.error,
+          a.errorKind,
+          a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
+          a.responseBody,
+          a.responseBodyTruncated,
+        ],
+      );
+      if (inserted.length === 0) return { recorded: false, destinationDisabled: false };
+      await tx.query(
+        `UPDATE deliveries SET status = $3, attempt_count = $2, next_attempt_at = $4, last_status_code = $5,
+                last_error = $6, lease_until = NULL, updated_at = now()
+         WHERE id = $1 AND attempt_count = $2 - 1`,
+        [a.deliveryId, a.n, a.status, a.nextAttemptAt, a.statusCode, a.error],
+      );
+      if (!health) return { recorded: true, destinationDisabled: false };
+      const [updated] = (await tx.query(
+        `UPDATE destinations SET
+           consecutive_failures = CASE WHEN $2 THEN 0 ELSE consecutive_failures + 1 END,
+           disabled_at = CASE
+             WHEN disabled_at IS NOT NULL THEN disabled_at
+             WHEN $3::text IS NOT NULL OR (NOT $2 AND consecutive_failures + 1 >= $4) THEN now()
+             ELSE NULL END,
+           disabled_reason = CASE
+             WHEN disabled_at IS NOT NULL THEN disabled_reason
+             WHEN $3::text IS NOT NULL THEN $3::text
+             WHEN NOT $2 AND consecutive_failures + 1 >= $4 THEN 'Disabled after ' || $4 || ' consecutive failed attempts'
+             ELSE NULL END,
+           updated_at = now()
+         WHERE id = $1
+         RETURNING (disabled_at IS NOT NULL AND disabled_at >= now()) AS "justDisabled"`,
+        [health.destinationId, health.succeeded, health.disableNow, health.disableAfter],
+      )) as [{ justDisabled: boolean }[], number];
+      return { recorded: true, destinationDisabled: updated[0]?.justDisabled ?? false };
+    });
+  }
+
+  /**
+   * Deliveries that should be moving and may not be: due ones (their job may be lost
+   * with Redis) and in-flight ones whose worker's lease ran out. Oldest due first.
+   */
+  async findDue(graceMs: number, limit: number): Promise<DueDelivery[]> {
+    const rows: { id: string; attemptCount: number }[] = await this.dataSource.query(
+      `SELECT d.id, d.attempt_count AS "attemptCount" FROM deliveries d
+       WHERE ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() - make_interval(secs => $1 / 1000.0))
+              OR (d.status = 'delivering' AND d.lease_until < now()))
+         AND ${DESTINATION_OPEN}
+       ORDER BY d.next_attempt_at NULLS FIRST
+       LIMIT $2`,
+      [graceMs, limit],
+    );
+    return rows.map((r) => ({ id: r.id, attempt: r.attemptCount + 1 }));
+  }
+
+  /** Creates deliveries (replays, tests) due now. */
+  async insert(
+    deliveries: { id: string; eventId: string; destinationId: string | null; url: string | null }[],
+  ): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.dataSource.query(
+      `INSERT INTO deliveries (id, event_id, destination_id, url, status, next_attempt_at, created_at, updated_at)
+       SELECT x.id, x.event_id, x.destination_id, x.url, 'scheduled', now(), now(), now()
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS x(id, event_id, destination_id, url)`,
+      [
+        deliveries.map((d) => d.id),
+        deliveries.map((d) => d.eventId),
+        deliveries.map((d) => d.destinationId),
+        deliveries.map((d) => d.url),
+      ],
+    );
+  }
+
+  /** Schedules one delivery again, now, unless it is already scheduled or in flight. */
+  async retry(id: string): Promise<DueDelivery | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE deliveries SET status = 'scheduled', next_attempt_at = now(), lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('failed', 'dead', 'succeeded', 'cancelled')
+       RETURNING id, attempt_count AS "attemptCount"`,
+      [id],
+    )) as [{ id: string; attemptCount: number }[], number];
+    return rows[0] ? { id: rows[0].id, attempt: rows[0].attemptCount + 1 } : null;
+  }
+
+  async bulkRetry(filter: BulkRetry): Promise<DueDelivery[]> {
+    const where = ['status = $1'];
+    const args: unknown[] = [filter.status];
+    if (filter.destinationId) where.push(`destination_id = $${args.push(filter.destinationId)}`);
+    if (filter.since) where.push(`created_at >= $${args.push(new Date(filter.since))}`);
+    if (filter.until) where.push(`created_at < $${args.push(new Date(filter.until))}`);
+    const [rows] = (await this.dataSource.query(
+      `UPDATE deliveries SET status = 'scheduled', next_attempt_at = now(), lease_until = NULL, updated_at = now()
+       WHERE ${where.join(' AND ')}
+       RETURNING id, attempt_count AS "attemptCount"`,
+      args,
+    )) as [{ id: string; attemptCount: number }[], number];
+    return rows.map((r) => ({ id: r.id, attempt: r.attemptCount + 1 }));
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const [, count] = (await this.dataSource.query(
+      `UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL, updated_at = now()
+       WHERE id = $1 AND status IN ('scheduled', 'failed')`,
+      [id],
+    )) as [unknown[], number];
+    return count > 0;
+  }
+
+  async findById(id: string): Promise<DeliveryEntity | null> {
+    const rows: DeliveryEntity[] = await this.dataSource.query(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d WHERE d.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  findAttempts(deliveryId: string): Promise<AttemptEntity[]> {
+    return this.dataSource
+      .getRepository(AttemptEntity)
+      .find({ where: { deliveryId }, order: { n: 'ASC' } });
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id). */
+  async list(filter: ListDeliveriesQuery, after: KeysetCursor | null): Promise<DeliveryEntity[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.status) where.push(`d.status = $${args.push(filter.status)}`);
+    if (filter.destinationId) where.push(`d.destination_id = $${args.push(filter.destinationId)}`);
+    if (filter.eventId) where.push(`d.event_id = $${args.push(filter.eventId)}`);
+    if (after)
+      where.push(`(d.created_at, d.id) < ($${args.push(after.at)}, $${args.push(after.id)})`);
+    return this.dataSource.query(
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries d
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY d.created_at DESC, d.id DESC LIMIT $${args.push(filter.limit + 1)}`,
+      args,
+    );
+  }
+}

@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DEFAULT_TIMEOUT_MS, type DeliveryResponse, type RetryPolicy } from '@hookyard/contracts';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { RateLimiter } from '../redis/rate-limiter.service';
+import { StreamService } from '../stream/stream.service';
+import { AlertsService } from './alerts.service';
+import {
+  DeliveriesRepository,
+  type AttemptRecord,
+  type ClaimedDelivery,
+} from './deliveries.repository';
+import { toDeliveryResponse } from './delivery.mapper';
+import { DeliveryQueue, type AttemptJob } from './delivery-queue';
+import { HttpSender } from './http-sender';
+import { outboundHeaders, targetUrl } from './outbound-request';
+import { nextRetryDelayMs } from './retry-schedule';
+
+/** A replay to an ad-hoc URL is one try: the person is watching for its answer. */
+const AD_HOC_POLICY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 10_000, maxDelayMs: 10_000 };
+/** How long past the destination's timeout a worker's claim lasts before the sweeper may hand it on. */
+const LEASE_MARGIN_MS = 10_000;
+
+/**
+ * One attempt of one delivery: claim it in PostgreSQL, send it, record the outcome,
+ * and schedule what comes next. Both transports (Bull, in-process) call `run`.
+ */
+@Injectable()
+export class DeliveryExecutor {
+  private readonly logger = new Logger(DeliveryExecutor.name);
+
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly sender: HttpSender,
+    private readonly queue: DeliveryQueue,
+    private readonly rateLimiter: RateLimiter,
+    private readonly stream: StreamService,
+    private readonly alerts: AlertsService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async run({ deliveryId, attempt }: AttemptJob): Promise<void> {
+    try {
+      const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
+      if (claimed) await this.attempt(claimed, attempt);
+    } catch (error) {
+      // The delivery stays as PostgreSQL has it; the sweeper retries it when its lease ends.
+      this.logger.error(
+        `Attempt ${attempt} of delivery ${deliveryId} failed: ${(error as Error).stack ?? String(error)}`,
+      );
+    }
+  }
+
+  private async attempt(
+    { delivery, destination, event }: ClaimedDelivery,
+    n: number,
+  ): Promise<void> {
+    if (destination?.rateLimitPerSecond) {
+      const waitMs = await this.rateLimiter.consume(
+        'destination',
+        destination.id,
+        destination.rateLimitPerSecond,
+      );
+      if (waitMs !== null) {
+        const runAt = new Date(Date.now() + waitMs);
+        await this.deliveries.postpone(delivery.id, n, runAt);
+        await this.queue.enqueue([{ id: delivery.id, attempt: n, runAt }]);
+        return;
+      }
+    }
+
+    const at = new Date();
+    const url = destination
+      ? targetUrl(destination.url, event.path, event.query)
+      : (delivery.url ?? '');
+    const { headers, recorded } = outboundHeaders({
+      original: event.headers,
+      extra: destination?.headers ?? {},
+      eventId: event.id,
+      deliveryId: delivery.id,
+      attempt: n,
+      signingSecret: destination?.signingSecret ?? null,
+      body: event.body,
+      now: at,
+    });
+    const result = await this.sender.send({
+      url,
+      method: event.method,
+      headers,
+      body: event.body,
+      timeoutMs: destination?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const policy = destination?.retry ?? AD_HOC_POLICY;
+    const status = ok ? 'succeeded' : n >= policy.maxAttempts ? 'dead' : 'failed';
+    const nextAttemptAt =
+      status === 'failed'
+        ? new Date(
+            at.getTime() +
+              nextRetryDelayMs(
+                policy,
+                n,
+                { statusCode: result.statusCode, retryAfter: result.headers?.['retry-after'] },
+                at,
+              ),
+          )
+        : null;
+    const error = result.error?.message ?? (ok ? null : `HTTP ${result.statusCode}`);
+    const record: AttemptRecord = {
+      deliveryId: delivery.id,
+      n,
+      at,
+      url,
+      requestHeaders: recorded,
+      statusCode: result.statusCode,
+      durationMs: result.durationMs,
+      error: result.error?.message ?? null,
+      errorKind: result.error?.kind ?? null,
+      responseHeaders: result.headers,
+      responseBody: result.body,
+      responseBodyTruncated: result.bodyTruncated,
+      status,
+      nextAttemptAt,
+    };
+    const health = destination
+      ? {
+          destinationId: destination.id,
+          succeeded: ok,
+          disableNow: result.statusCode === 410 ? 'The destination answered 410 Gone' : null,
+          disableAfter: this.config.disableAfterFailures,
+        }
+      : null;
+    const { recorded: stored, destinationDisabled } = await this.deliveries.recordAttempt(
+      record,
+      health,
+    );
+    if (!stored) return;
+
+    this.metrics.recordAttempt(destination?.name ?? 'ad-hoc', status, result.durationMs / 1000);
+    const updated: DeliveryResponse = toDeliveryResponse({
+      ...delivery,
+      status,
+      attemptCount: n,
+      nextAttemptAt,
+      lastStatusCode: result.statusCode,
+      lastError: error,
+      updatedAt: new Date(),
+    });
+    this.stream.publish({ type: 'delivery.updated', data: updated });
+    if (status === 'failed' && nextAttemptAt) {
+      await this.queue.enqueue([{ id: delivery.id, attempt: n + 1, runAt: nextAttemptAt }]);
+    }
+    if (status === 'dead') this.alerts.deliveryDead(updated, record);
+    if (destinationDisabled && destination) this.alerts.destinationDisabled(destination.id, record);
+  }
+}

@@ -1,0 +1,193 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type MessageEvent,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
+import type Redis from 'ioredis';
+import {
+  Observable,
+  Subject,
+  defer,
+  filter,
+  interval,
+  map,
+  merge,
+  takeUntil,
+  type Subscriber,
+} from 'rxjs';
+import { z } from 'zod';
+import { uuidSchema, type StreamMessage } from '@hookyard/contracts';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { REDIS } from '../redis/redis.token';
+
+/** The Redis pub/sub channel every process publishes to and listens on (`hookyard:stream`). */
+export const streamChannel = (redisPrefix: string) => `${redisPrefix}:stream`;
+
+/** A comment this often keeps proxies and load balancers from closing an idle stream. */
+const PING_INTERVAL_MS = 15_000;
+
+const MESSAGE_TYPES: ReadonlySet<string> = new Set<StreamMessage['type']>([
+  'event.created',
+  'delivery.updated',
+]);
+
+export const streamQuerySchema = z
+  .object({
+    /** Only this source's `event.created`; `delivery.updated` is not filtered. */
+    sourceId: uuidSchema.optional(),
+    /** Read by the AuthGuard (`@AllowQueryToken()`), allowed here so the query stays strict. */
+    access_token: z.string().optional(),
+  })
+  .strict();
+export type StreamQuery = z.output<typeof streamQuerySchema>;
+
+/** A payload from Redis, if it has the shape of a `StreamMessage`. */
+function parseMessage(payload: string): StreamMessage | null {
+  try {
+    const value = JSON.parse(payload) as { type?: unknown; data?: unknown } | null;
+    return typeof value?.type === 'string' &&
+      MESSAGE_TYPES.has(value.type) &&
+      typeof value.data === 'object' &&
+      value.data !== null
+      ? (value as StreamMessage)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const matches = (message: StreamMessage, query: StreamQuery): boolean =>
+  message.type !== 'event.created' ||
+  query.sourceId === undefined ||
+  message.data.sourceId === query.sourceId;
+
+/**
+ * The live stream: new events and delivery changes, from every process. With Redis, each
+ * process publishes to one channel and holds one subscriber connection (opened on first use),
+ * fanned out to its clients through a Subject; without Redis, messages stay in the process.
+ */
+@Injectable()
+export class StreamService implements OnModuleDestroy {
+  private readonly logger = new Logger(StreamService.name);
+  private readonly received = new Subject<StreamMessage>();
+  private readonly closing = new Subject<void>();
+  private subscriber: Redis | null = null;
+  /** Settles once this process receives what is published (the Redis SUBSCRIBE is acknowledged). */
+  private listening: Promise<void> | null = null;
+  private clients = 0;
+  private closed = false;
+
+  private readonly channel: string;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.channel = streamChannel(config.redisPrefix);
+  }
+
+  /** Subscribers of `messages()` in this process (the SSE clients). */
+  get clientCount(): number {
+    return this.clients;
+  }
+
+  /** Fire and forget: never throws, never waits for Redis; a failure is logged. */
+  publish(message: StreamMessage): void {
+    try {
+      if (!this.redis) {
+        // Off the caller's turn, as it would be through Redis.
+        setImmediate(() => this.received.next(message));
+        return;
+      }
+      this.redis.publish(this.channel, JSON.stringify(message)).catch((error: unknown) => {
+        this.logger.warn(`Stream message ${message.type} not published: ${String(error)}`);
+      });
+    } catch (error) {
+      this.logger.warn(`Stream message ${message.type} not published: ${String(error)}`);
+    }
+  }
+
+  /** Every message published by any process from now on. */
+  messages(): Observable<StreamMessage> {
+    return new Observable<StreamMessage>((subscriber: Subscriber<StreamMessage>) => {
+      void this.listen().catch(() => undefined);
+      this.clients++;
+      const subscription = this.received.subscribe(subscriber);
+      return () => {
+        this.clients--;
+        subscription.unsubscribe();
+      };
+    });
+  }
+
+  /**
+   * One SSE client's events: `: connected` once this process is listening, the matching
+   * messages, and `: ping` every 15 s. Ends when the client leaves or the app shuts down.
+   */
+  events(query: StreamQuery): Observable<MessageEvent> {
+    return merge(
+      this.messages().pipe(
+        filter((message) => matches(message, query)),
+        map((message): MessageEvent => ({ type: message.type, data: message.data })),
+      ),
+      defer(() => this.listen()).pipe(map((): MessageEvent => ({ comment: 'connected' }))),
+      interval(PING_INTERVAL_MS).pipe(map((): MessageEvent => ({ comment: 'ping' }))),
+    ).pipe(takeUntil(this.closing));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    // Open streams end first, or the HTTP server would wait for them to close.
+    this.closed = true;
+    this.closing.next();
+    this.closing.complete();
+    this.received.complete();
+    const subscriber = this.subscriber;
+    this.subscriber = null;
+    if (!subscriber) return;
+    if (subscriber.status === 'ready') await subscriber.quit().catch(() => subscriber.disconnect());
+    else subscriber.disconnect();
+  }
+
+  private listen(): Promise<void> {
+    if (!this.redis || this.closed) return Promise.resolve();
+    this.listening ??= this.subscribeOutsideRequest(this.redis);
+    return this.listening;
+  }
+
+  /**
+   * The first client's request opens the shared connection: bound to the context this service
+   * was built in, its callbacks do not log under that request's id for the life of the process.
+   */
+  private readonly subscribeOutsideRequest = AsyncResource.bind((redis: Redis) =>
+    this.subscribe(redis),
+  );
+
+  private async subscribe(redis: Redis): Promise<void> {
+    // No retry limit: SUBSCRIBE waits for Redis to come up, and ioredis subscribes again after
+    // every reconnection.
+    const subscriber = redis.duplicate({ maxRetriesPerRequest: null });
+    this.subscriber = subscriber;
+    subscriber.on('error', (error: Error) =>
+      this.logger.warn(`Stream subscriber: ${error.message}`),
+    );
+    subscriber.on('message', (_channel: string, payload: string) => {
+      const message = parseMessage(payload);
+      if (message) this.received.next(message);
+      else this.logger.warn('Ignored a malformed stream message');
+    });
+    try {
+      await subscriber.subscribe(this.channel);
+    } catch (error) {
+      if (this.closed) return;
+      this.logger.warn(`Stream subscriber could not subscribe: ${String(error)}`);
+      if (this.subscriber === subscriber) this.subscriber = null;
+      subscriber.disconnect();
+      this.listening = null;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,488 @@
+import { Webhook } from 'standardwebhooks';
+import type { DeliveryDetailResponse, DeliveryResponse, EventResponse } from '@hookyard/contracts';
+import { startServer, truncateAll, withDb, type TestServer } from './helpers';
+import { eventually, Target } from './target';
+
+let server: TestServer;
+const targets: Target[] = [];
+
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server.close());
+beforeEach(() => truncateAll());
+afterEach(async () => {
+  await Promise.all(targets.splice(0).map((t) => t.close()));
+});
+
+async function target(responder?: Parameters<typeof Target.start>[0]): Promise<Target> {
+  const t = await Target.start(responder);
+  targets.push(t);
+  return t;
+}
+
+async function post<T>(path: string, json: unknown, expected = 201): Promise<T> {
+  const res = await server.api(path, { method: 'POST', json });
+  if (res.status !== expected) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function get<T>(path: string): Promise<T> {
+  const res = await server.api(path);
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 2000 };
+
+/** A source wired to one destination per URL; returns the source slug and destination ids. */
+async function route(
+  urls: string[],
+  destination: Record<string, unknown> = {},
+  filter: unknown = null,
+) {
+  const slug = `s${Math.random().toString(36).slice(2, 8)}`;
+  const source = await post<{ id: string }>('/api/v1/sources', { name: 'Src', slug });
+  const ids: string[] = [];
+  for (const url of urls) {
+    const d = await post<{ id: string }>('/api/v1/destinations', {
+      name: 'Dst',
+      url,
+      retry: FAST_RETRY,
+      timeoutMs: 2000,
+      ...destination,
+    });
+    await post('/api/v1/connections', { sourceId: source.id, destinationId: d.id, filter });
+    ids.push(d.id);
+  }
+  return { slug, sourceId: source.id, destinationIds: ids };
+}
+
+async function ingest(
+  slug: string,
+  body = '{"hello":"world"}',
+  init: { headers?: Record<string, string>; path?: string } = {},
+) {
+  const res = await fetch(`${server.url}/in/${slug}${init.path ?? ''}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...init.headers },
+    body,
+  });
+  expect(res.status).toBe(202);
+  return ((await res.json()) as { id: string }).id;
+}
+
+const eventOf = (id: string) => get<EventResponse>(`/api/v1/events/${id}`);
+const deliveryOf = (id: string) => get<DeliveryDetailResponse>(`/api/v1/deliveries/${id}`);
+
+async function settled(
+  eventId: string,
+  status: string,
+  timeoutMs = 10_000,
+): Promise<DeliveryDetailResponse> {
+  return eventually(
+    async () => {
+      const [d] = (await eventOf(eventId)).deliveries;
+      return d?.status === status ? deliveryOf(d.id) : undefined;
+    },
+    timeoutMs,
+    `a ${status} delivery of event ${eventId}`,
+  );
+}
+
+describe('forwarding', () => {
+  it('delivers the original method, bytes, headers, path and query, plus Hookyard ids', async () => {
+    const t = await target();
+    const { slug } = await route([t.url('/hook?env=dev')], { headers: { 'X-Env': 'dev' } });
+    const body = '{"emoji":"🪝","n":1}';
+    const eventId = await ingest(slug, body, {
+      headers: { 'X-Custom': 'kept', Connection: 'keep-alive' },
+      path: '/ci/build?x=1',
+    });
+    const delivery = await settled(eventId, 'succeeded');
+    expect(t.received).toHaveLength(1);
+    const [got] = t.received;
+    console.log(
+      'sent POST /ci/build?x=1 with',
+      body,
+      '→ target got',
+      got.method,
+      got.url,
+      got.body.toString(),
+    );
+    expect(got.method).toBe('POST');
+    expect(got.url).toBe('/hook/ci/build?env=dev&x=1');
+    expect(got.body.toString()).toBe(body);
+    expect(got.headers['x-custom']).toBe('kept');
+    expect(got.headers['x-env']).toBe('dev');
+    expect(got.headers['content-type']).toBe('application/json');
+    expect(got.headers['x-hookyard-event-id']).toBe(eventId);
+    expect(got.headers['x-hookyard-delivery-id']).toBe(delivery.id);
+    expect(got.headers['x-hookyard-attempt']).toBe('1');
+    expect(delivery.attempts).toHaveLength(1);
+    expect(delivery.attempts[0]).toMatchObject({
+      n: 1,
+      statusCode: 200,
+      error: null,
+      responseBody: 'ok',
+    });
+  });
+
+  it('retries a 5xx with growing gaps, then succeeds', async () => {
+    const t = await target(Target.statuses(500, 502, 200));
+    const { slug } = await route([t.url()]);
+    const eventId = await ingest(slug);
+    const delivery = await settled(eventId, 'succeeded');
+    const gaps = [t.received[1].at - t.received[0].at, t.received[2].at - t.received[1].at];
+    console.log(
+      'attempt statuses',
+      delivery.attempts.map((a) => a.statusCode),
+      'gaps (ms)',
+      gaps,
+    );
+    expect(delivery.attempts.map((a) => a.statusCode)).toEqual([500, 502, 200]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(150);
+    expect(gaps[1]).toBeGreaterThan(gaps[0]);
+  });
+
+  it('records a timeout when the target hangs', async () => {
+    const t = await target(() => undefined);
+    const { slug } = await route([t.url()], {
+      timeoutMs: 300,
+      retry: { ...FAST_RETRY, maxAttempts: 1 },
+    });
+    const delivery = await settled(await ingest(slug), 'dead');
+    expect(delivery.attempts[0]).toMatchObject({ statusCode: null, errorKind: 'timeout' });
+    expect(delivery.attempts[0].durationMs).toBeGreaterThanOrEqual(290);
+  });
+
+  it('records a refused connection', async () => {
+    const t = await target();
+    const url = t.url();
+    await t.close();
+    targets.pop();
+    const { slug } = await route([url], { retry: { ...FAST_RETRY, maxAttempts: 1 } });
+    const delivery = await settled(await ingest(slug), 'dead');
+    expect(delivery.attempts[0]).toMatchObject({
+      statusCode: null,
+      errorKind: 'connection_refused',
+    });
+  });
+
+  it("honours a 429's Retry-After", async () => {
+    let n = 0;
+    const t = await target((_req, res) =>
+      n++ === 0 ? res.writeHead(429, { 'retry-after': '1' }).end() : res.writeHead(200).end(),
+    );
+    const { slug } = await route([t.url()], {
+      retry: { maxAttempts: 3, initialDelayMs: 100, maxDelayMs: 5000 },
+    });
+    await settled(await ingest(slug), 'succeeded');
+    const gap = t.received[1].at - t.received[0].at;
+    console.log('429 Retry-After: 1 → next attempt after', gap, 'ms');
+    expect(gap).toBeGreaterThanOrEqual(950);
+  });
+
+  it('is dead after the last attempt, listed as dead, and a manual retry delivers it', async () => {
+    const t = await target(Target.statuses(500));
+    const { slug } = await route([t.url()], {
+      retry: { maxAttempts: 2, initialDelayMs: 100, maxDelayMs: 100 },
+    });
+    const eventId = await ingest(slug);
+    const dead = await settled(eventId, 'dead');
+    expect(dead.attempts).toHaveLength(2);
+    const listed = await get<{ data: DeliveryResponse[] }>('/api/v1/deliveries?status=dead');
+    expect(listed.data.map((d) => d.id)).toEqual([dead.id]);
+
+    t.respond((_req, res) => res.writeHead(200).end('fixed'));
+    const retried = await post<{ id: string; status: string }>(
+      `/api/v1/deliveries/${dead.id}/retry`,
+      {},
+      202,
+    );
+    expect(retried).toEqual({ id: dead.id, status: 'scheduled' });
+    const done = await settled(eventId, 'succeeded');
+    expect(done.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
+  });
+
+  it('bulk-retries every dead delivery of a destination', async () => {
+    const t = await target(Target.statuses(500));
+    const { slug, destinationIds } = await route([t.url()], {
+      retry: { maxAttempts: 1, initialDelayMs: 100, maxDelayMs: 100 },
+    });
+    const events = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => ingest(slug, `{"i":${i}}`)),
+    );
+    await eventually(
+      async () =>
+        (await get<{ data: unknown[] }>('/api/v1/deliveries?status=dead&limit=100')).data.length ===
+        20,
+      15_000,
+      '20 dead',
+    );
+    t.respond((_req, res) => res.writeHead(204).end());
+    const { count } = await post<{ count: number }>(
+      '/api/v1/deliveries/retry',
+      { status: 'dead', destinationId: destinationIds[0] },
+      202,
+    );
+    expect(count).toBe(20);
+    await Promise.all(events.map((e) => settled(e, 'succeeded', 15_000)));
+    expect(t.received).toHaveLength(40);
+  });
+
+  it('replays an event to an ad-hoc URL and to another destination', async () => {
+    const first = await target();
+    const other = await target();
+    const { slug } = await route([first.url()]);
+    const eventId = await ingest(slug, '{"replay":true}');
+    await settled(eventId, 'succeeded');
+    const { deliveryId } = await post<{ deliveryId: string }>(
+      `/api/v1/events/${eventId}/replay`,
+      { url: other.url('/adhoc') },
+      202,
+    );
+    await eventually(async () => (await deliveryOf(deliveryId)).status === 'succeeded');
+    expect(other.received[0].url).toBe('/adhoc');
+    expect(other.received[0].body.toString()).toBe('{"replay":true}');
+    const d2 = await post<{ id: string }>('/api/v1/destinations', {
+      name: 'Other',
+      url: other.url('/dest'),
+    });
+    const replay = await post<{ deliveryId: string }>(
+      `/api/v1/events/${eventId}/replay`,
+      { destinationId: d2.id },
+      202,
+    );
+    await eventually(async () => (await deliveryOf(replay.deliveryId)).status === 'succeeded');
+    expect(other.received.map((r) => r.url)).toEqual(['/adhoc', '/dest']);
+    expect(first.received).toHaveLength(1);
+  });
+
+  it('fans out to two destinations, once each', async () => {
+    const a = await target();
+    const b = await target();
+    const { slug } = await route([a.url(), b.url()]);
+    const eventId = await ingest(slug);
+    await eventually(async () =>
+      (await eventOf(eventId)).deliveries.every((d) => d.status === 'succeeded'),
+    );
+    expect(a.received).toHaveLength(1);
+    expect(b.received).toHaveLength(1);
+    expect((await eventOf(eventId)).deliveries).toHaveLength(2);
+  });
+
+  it('forwards only what matches the connection filter', async () => {
+    const t = await target();
+    const { slug } = await route(
+      [t.url()],
+      {},
+      { headers: { 'X-GitHub-Event': 'push' }, body: { 'repository.private': false } },
+    );
+    const skipped = await ingest(slug, '{"repository":{"private":false}}', {
+      headers: { 'X-GitHub-Event': 'issues' },
+    });
+    const kept = await ingest(slug, '{"repository":{"private":false}}', {
+      headers: { 'X-GitHub-Event': 'push' },
+    });
+    await settled(kept, 'succeeded');
+    expect((await eventOf(skipped)).deliveries).toEqual([]);
+    expect(t.received).toHaveLength(1);
+  });
+
+  it('signs with Standard Webhooks when the destination has a secret (checked by the standardwebhooks package)', async () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    const t = await target();
+    const { slug } = await route([t.url()], { signingSecret: secret });
+    const body = '{"signed":true}';
+    await settled(
+      await ingest(slug, body, { headers: { 'webhook-signature': 'v1,forged' } }),
+      'succeeded',
+    );
+    const got = t.received[0];
+    const verified = new Webhook(secret).verify(got.body.toString(), {
+      'webhook-id': String(got.headers['webhook-id']),
+      'webhook-timestamp': String(got.headers['webhook-timestamp']),
+      'webhook-signature': String(got.headers['webhook-signature']),
+    });
+    expect(verified).toEqual({ signed: true });
+  });
+
+  it('disables the destination on 410 Gone; new deliveries wait until it is enabled again', async () => {
+    const t = await target(Target.statuses(410));
+    const { slug, destinationIds } = await route([t.url()]);
+    await ingest(slug);
+    await eventually(
+      async () =>
+        (await get<{ disabledAt: string | null }>(`/api/v1/destinations/${destinationIds[0]}`))
+          .disabledAt !== null,
+      10_000,
+      'the destination to be disabled',
+    );
+    const destination = await get<{ disabledAt: string | null; disabledReason: string }>(
+      `/api/v1/destinations/${destinationIds[0]}`,
+    );
+    expect(destination.disabledReason).toContain('410');
+    const waiting = await ingest(slug, '{"waits":true}');
+    t.respond((_req, res) => res.writeHead(200).end());
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(t.received.filter((r) => r.body.toString() === '{"waits":true}')).toHaveLength(0);
+    await server.api(`/api/v1/destinations/${destinationIds[0]}`, {
+      method: 'PATCH',
+      json: { disabled: false },
+    });
+    await settled(waiting, 'succeeded');
+  });
+
+  it('holds deliveries of a paused destination and sends them on resume', async () => {
+    const t = await target();
+    const { slug, destinationIds } = await route([t.url()], { paused: true });
+    const eventId = await ingest(slug);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(t.received).toHaveLength(0);
+    expect((await eventOf(eventId)).deliveries[0].status).toBe('scheduled');
+    await server.api(`/api/v1/destinations/${destinationIds[0]}`, {
+      method: 'PATCH',
+      json: { paused: false },
+    });
+    await settled(eventId, 'succeeded');
+  });
+
+  it('sends a signed test event to a destination, recorded like any delivery', async () => {
+    const t = await target();
+    const d = await post<{ id: string }>('/api/v1/destinations', { name: 'T', url: t.url() });
+    const { deliveryId, eventId } = await post<{ deliveryId: string; eventId: string }>(
+      `/api/v1/destinations/${d.id}/test`,
+      {},
+      202,
+    );
+    await eventually(async () => (await deliveryOf(deliveryId)).status === 'succeeded');
+    expect(JSON.parse(t.received[0].body.toString())).toMatchObject({
+      type: 'hookyard.test',
+      id: eventId,
+    });
+  });
+
+  it('answers 404 for unknown deliveries and events, 400 for a bad replay target', async () => {
+    const id = crypto.randomUUID();
+    expect((await server.api(`/api/v1/deliveries/${id}`)).status).toBe(404);
+    expect(
+      (await server.api(`/api/v1/deliveries/${id}/retry`, { method: 'POST', json: {} })).status,
+    ).toBe(404);
+    expect(
+      (
+        await server.api(`/api/v1/events/${id}/replay`, {
+          method: 'POST',
+          json: { url: 'http://127.0.0.1:1/x' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await server.api(`/api/v1/events/${id}/replay`, {
+          method: 'POST',
+          json: { url: 'ftp://x' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await server.api(`/api/v1/events/${id}/replay`, { method: 'POST', json: {} })).status,
+    ).toBe(400);
+  });
+
+  it('never records one attempt twice when the same attempt is queued many times', async () => {
+    const t = await target();
+    const { slug } = await route([t.url()], { paused: true });
+    const eventId = await ingest(slug);
+    const [d] = (await eventOf(eventId)).deliveries;
+    await server.api(`/api/v1/destinations/${(await deliveryOf(d.id)).destinationId}`, {
+      method: 'PATCH',
+      json: { paused: false },
+    });
+    // Retry races the sweeper and the resume: all ask for attempt 1.
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        server.api(`/api/v1/deliveries/${d.id}/retry`, { method: 'POST', json: {} }),
+      ),
+    );
+    await settled(eventId, 'succeeded');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(t.received).toHaveLength(1);
+    const attempts = await withDb(
+      async (c) => (await c.query('SELECT count(*)::int AS n FROM attempts')).rows[0].n,
+    );
+    expect(attempts).toBe(1);
+  });
+});
+
+describe('SSRF guard', () => {
+  it('refuses private and loopback destinations unless allowed, and the target sees nothing', async () => {
+    // Its own queue: the main test server (private addresses allowed) must not take its jobs.
+    const guarded = await startServer({
+      HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: 'false',
+      HOOKYARD_REDIS_PREFIX: `ssrf-${process.pid}`,
+    });
+    try {
+      const t = await target();
+      for (const url of [
+        t.url(),
+        `http://localhost:${t.port}/x`,
+        `http://[::ffff:127.0.0.1]:${t.port}/x`,
+        'http://169.254.169.254/latest/meta-data',
+        'http://10.0.0.1/x',
+      ]) {
+        const d = await guarded.api('/api/v1/destinations', {
+          method: 'POST',
+          json: { name: 'x', url, retry: { maxAttempts: 1, initialDelayMs: 100, maxDelayMs: 100 } },
+        });
+        const { id } = (await d.json()) as { id: string };
+        const test = (await (
+          await guarded.api(`/api/v1/destinations/${id}/test`, { method: 'POST', json: {} })
+        ).json()) as { deliveryId: string };
+        const delivery = await eventually(async () => {
+          const res = (await (
+            await guarded.api(`/api/v1/deliveries/${test.deliveryId}`)
+          ).json()) as DeliveryDetailResponse;
+          return res.status === 'dead' ? res : undefined;
+        });
+        console.log(url, '→', delivery.attempts[0].errorKind, delivery.attempts[0].error);
+        expect(delivery.attempts[0].errorKind).toBe('ssrf_blocked');
+      }
+      expect(t.received).toHaveLength(0);
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
+describe('without Redis (in-process transport)', () => {
+  it('delivers and retries the same way', async () => {
+    const local = await startServer({}, { withoutRedis: true });
+    try {
+      const t = await target(Target.statuses(503, 200));
+      const slug = 'local';
+      const source = (await (
+        await local.api('/api/v1/sources', { method: 'POST', json: { name: 'L', slug } })
+      ).json()) as { id: string };
+      const dest = (await (
+        await local.api('/api/v1/destinations', {
+          method: 'POST',
+          json: { name: 'L', url: t.url(), retry: FAST_RETRY },
+        })
+      ).json()) as { id: string };
+      await local.api('/api/v1/connections', {
+        method: 'POST',
+        json: { sourceId: source.id, destinationId: dest.id },
+      });
+      const res = await fetch(`${local.url}/in/${slug}`, { method: 'POST', body: '{}' });
+      const { id } = (await res.json()) as { id: string };
+      await eventually(async () => {
+        const event = (await (await local.api(`/api/v1/events/${id}`)).json()) as EventResponse;
+        return event.deliveries[0]?.status === 'succeeded';
+      });
+      expect(t.received).toHaveLength(2);
+    } finally {
+      await local.close();
+    }
+  });
+});

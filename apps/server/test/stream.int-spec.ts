@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveryResponse, EventSummary, StreamMessage } from '@hookyard/contracts';
+import type Redis from 'ioredis';
+import type { AppConfig } from '../src/config/config';
+import { APP_CONFIG } from '../src/config/config.module';
+import { REDIS } from '../src/modules/redis/redis.token';
+import { StreamService, streamChannel } from '../src/modules/stream/stream.service';
+import { ADMIN_TOKEN, startServer, type TestServer } from './helpers';
+
+/** One block of a text/event-stream: an event, or comment lines only. */
+interface SseBlock {
+  event: string | null;
+  data: string | null;
+  id: string | null;
+  comments: string[];
+}
+
+function parseBlock(text: string): SseBlock {
+  const block: SseBlock = { event: null, data: null, id: null, comments: [] };
+  for (const line of text.split('\n')) {
+    if (line.startsWith(':')) block.comments.push(line.slice(1).trim());
+    const match = /^(event|data|id): ?(.*)$/.exec(line);
+    if (!match) continue;
+    if (match[1] === 'data')
+      block.data = block.data === null ? match[2] : `${block.data}\n${match[2]}`;
+    else block[match[1] as 'event' | 'id'] = match[2];
+  }
+  return block;
+}
+
+interface Waiter {
+  match: (block: SseBlock) => boolean;
+  resolve: (block: SseBlock) => void;
+}
+
+/** An SSE client over fetch: keeps every block it reads, and hands out the ones a test waits for. */
+class SseClient {
+  readonly blocks: SseBlock[] = [];
+  private readonly waiters = new Set<Waiter>();
+  /** Settles when the server ends the stream (or the client aborts it). */
+  readonly ended: Promise<void>;
+
+  private constructor(
+    readonly response: Response,
+    private readonly controller: AbortController,
+  ) {
+    this.ended = this.pump();
+  }
+
+  static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
+    const controller = new AbortController();
+    const response = await fetch(url, { headers, signal: controller.signal });
+    const client = new SseClient(response, controller);
+    openClients.add(client);
+    return client;
+  }
+
+  /** The first block read so far or from now on that `match`es; fails after `timeoutMs`. */
+  next(match: (block: SseBlock) => boolean, timeoutMs = 5000): Promise<SseBlock> {
+    const index = this.blocks.findIndex(match);
+    if (index >= 0) return Promise.resolve(this.blocks.splice(index, 1)[0]);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        match,
+        resolve: (block) => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(block);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`no matching SSE block within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** The next `type` event whose data has the given id, its data parsed. */
+  async nextMessage<T extends StreamMessage>(type: T['type'], id: string): Promise<T['data']> {
+    const block = await this.next(
+      (b) => b.event === type && (JSON.parse(b.data ?? '{}') as { id?: string }).id === id,
+    );
+    return JSON.parse(block.data ?? '') as T['data'];
+  }
+
+  close(): void {
+    openClients.delete(this);
+    this.controller.abort();
+  }
+
+  private async pump(): Promise<void> {
+    if (!this.response.body) return;
+    const reader = this.response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        buffer += value.replace(/\r\n?/g, '\n');
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const text = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (text.trim() !== '') this.receive(parseBlock(text));
+        }
+      }
+    } catch {
+      // Aborted by close().
+    }
+  }
+
+  private receive(block: SseBlock): void {
+    for (const waiter of this.waiters) {
+      if (waiter.match(block)) return waiter.resolve(block);
+    }
+    this.blocks.push(block);
+  }
+}
+
+const openClients = new Set<SseClient>();
+
+const isComment = (text: string) => (block: SseBlock) =>
+  block.event === null && block.comments.includes(text);
+
+/** A client of `server`'s stream that the server is listening for (`: connected` received). */
+async function connect(server: TestServer, search = ''): Promise<SseClient> {
+  const client = await SseClient.open(`${server.url}/api/v1/stream${search}`, {
+    authorization: `Bearer ${ADMIN_TOKEN}`,
+  });
+  expect(client.response.status).toBe(200);
+  await client.next(isComment('connected'));
+  return client;
+}
+
+async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+function delivery(): DeliveryResponse {
+  const now = new Date().toISOString();
+  return {
+    id: randomUUID(),
+    eventId: randomUUID(),
+    destinationId: randomUUID(),
+    url: null,
+    status: 'succeeded',
+    attemptCount: 1,
+    nextAttemptAt: null,
+    lastStatusCode: 200,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function event(sourceId: string): EventSummary {
+  return {
+    id: randomUUID(),
+    sourceId,
+    method: 'POST',
+    path: '/in/gh',
+    query: '',
+    contentType: 'application/json',
+    size: 2,
+    sourceIp: '127.0.0.1',
+    receivedAt: new Date().toISOString(),
+    status: 'accepted',
+    verified: true,
+    rejectionReason: null,
+    handshake: null,
+    dedupeKey: null,
+  };
+}
+
+/** Two applications on one Redis: two processes as far as the stream can tell. */
+let serverA: TestServer;
+let serverB: TestServer;
+
+beforeAll(async () => {
+  [serverA, serverB] = await Promise.all([startServer(), startServer()]);
+});
+afterEach(() => {
+  for (const client of openClients) client.close();
+});
+afterAll(() => Promise.all([serverA.close(), serverB.close()]));
+
+describe('GET /api/v1/stream', () => {
+  it('delivers a message published by another process through Redis, as its event type', async () => {
+    const client = await connect(serverA);
+    const sent = delivery();
+    serverB.app.get(StreamService).publish({ type: 'delivery.updated', data: sent });
+    const block = await client.next((b) => b.data?.includes(sent.id) ?? false);
+    expect(block.event).toBe('delivery.updated');
+    expect(block.id).toEqual(expect.any(String));
+    expect(JSON.parse(block.data ?? '')).toEqual(sent);
+  });
+
+  it('fans one message out to every client of every process', async () => {
+    const clients = await Promise.all([connect(serverA), connect(serverA), connect(serverB)]);
+    const sent = delivery();
+    serverA.app.get(StreamService).publish({ type: 'delivery.updated', data: sent });
+    for (const client of clients) {
+      expect(await client.nextMessage('delivery.updated', sent.id)).toEqual(sent);
+    }
+  });
+
+  it('answers text/event-stream, unbuffered and uncached, with a ": connected" comment first', async () => {
+    const client = await SseClient.open(`${serverA.url}/api/v1/stream`, {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+    });
+    expect(client.response.status).toBe(200);
+    expect(client.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(client.response.headers.get('cache-control')).toContain('no-cache');
+    expect(client.response.headers.get('x-accel-buffering')).toBe('no');
+    await client.next(isComment('connected'));
+  });
+
+  it('answers 401 with the JSON error shape without a token', async () => {
+    const res = await fetch(`${serverA.url}/api/v1/stream`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: expect.any(String),
+    });
+  });
+
+  it('accepts the token as ?access_token= (EventSource cannot send headers)', async () => {
+    const client = await SseClient.open(
+      `${serverA.url}/api/v1/stream?access_token=${encodeURIComponent(ADMIN_TOKEN)}`,
+    );
+    expect(client.response.status).toBe(200);
+    await client.next(isComment('connected'));
+    const sent = delivery();
+    serverB.app.get(StreamService).publish({ type: 'delivery.updated', data: sent });
+    expect(await client.nextMessage('delivery.updated', sent.id)).toEqual(sent);
+  });
+
+  it.each([
+    ['a wrong token', 'wrong-token-0123456789'],
+    ['the token with a character missing', ADMIN_TOKEN.slice(0, -1)],
+    ['an empty token', ''],
+  ])('refuses ?access_token= holding %s', async (_what, token) => {
+    const res = await fetch(`${serverA.url}/api/v1/stream?access_token=${token}`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('refuses a wrong bearer token even with a right ?access_token=', async () => {
+    const res = await fetch(`${serverA.url}/api/v1/stream?access_token=${ADMIN_TOKEN}`, {
+      headers: { authorization: 'Bearer wrong-token-0123456789' },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('does not accept ?access_token= on other routes', async () => {
+    for (const path of ['/api/v1/sources', '/api/v1/events', `/api/v1/events/${randomUUID()}`]) {
+      const res = await fetch(`${serverA.url}${path}?access_token=${ADMIN_TOKEN}`);
+      expect({ path, status: res.status }).toEqual({ path, status: 401 });
+    }
+  });
+
+  it('refuses an invalid sourceId or an unknown query parameter with 400', async () => {
+    for (const search of ['?sourceId=not-a-uuid', '?since=yesterday']) {
+      const res = await serverA.api(`/api/v1/stream${search}`);
+      expect({ search, status: res.status }).toEqual({ search, status: 400 });
+    }
+  });
+
+  it('with ?sourceId= drops other sources’ event.created and passes delivery.updated', async () => {
+    const sourceId = randomUUID();
+    const client = await connect(serverA, `?sourceId=${sourceId}`);
+    const stream = serverB.app.get(StreamService);
+    const other = event(randomUUID());
+    const wanted = event(sourceId);
+    const changed = delivery();
+    stream.publish({ type: 'event.created', data: other });
+    stream.publish({ type: 'event.created', data: wanted });
+    stream.publish({ type: 'delivery.updated', data: changed });
+    // One publisher's messages arrive in order: had `other` passed, it would come first.
+    const first = await client.next((b) => b.event === 'event.created');
+    expect(JSON.parse(first.data ?? '')).toEqual(wanted);
+    expect(await client.nextMessage('delivery.updated', changed.id)).toEqual(changed);
+  });
+
+  it('ignores a malformed payload on the channel and keeps streaming', async () => {
+    const client = await connect(serverA);
+    const redis = serverB.app.get<typeof REDIS, Redis>(REDIS);
+    const channel = streamChannel(
+      serverB.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG).redisPrefix,
+    );
+    await redis.publish(channel, '{not json');
+    await redis.publish(channel, JSON.stringify({ type: 'unknown', data: {} }));
+    // A well-formed payload on the same channel still arrives, after the malformed ones.
+    const sent = delivery();
+    await redis.publish(channel, JSON.stringify({ type: 'delivery.updated', data: sent }));
+    expect(await client.nextMessage('delivery.updated', sent.id)).toEqual(sent);
+    const known = [null, 'event.created', 'delivery.updated'];
+    expect(client.blocks.filter((b) => !known.includes(b.event))).toEqual([]);
+  });
+
+  it('lets go of a client that disconnects', async () => {
+    const stream = serverA.app.get(StreamService);
+    await eventually(() => expect(stream.clientCount).toBe(0));
+    const client = await connect(serverA);
+    expect(stream.clientCount).toBe(1);
+    client.close();
+    await eventually(() => expect(stream.clientCount).toBe(0));
+  });
+});
+
+describe('GET /api/v1/stream without Redis', () => {
+  let server: TestServer;
+
+  beforeAll(async () => {
+    server = await startServer({}, { withoutRedis: true });
+  });
+  afterAll(() => server.close());
+
+  it('delivers a message published in the same process', async () => {
+    const client = await connect(server);
+    const sent = delivery();
+    server.app.get(StreamService).publish({ type: 'delivery.updated', data: sent });
+    expect(await client.nextMessage('delivery.updated', sent.id)).toEqual(sent);
+  });
+});
+
+describe('shutdown', () => {
+  it('ends open streams, so the server closes with clients connected', async () => {
+    const server = await startServer();
+    const client = await connect(server);
+    await server.close();
+    await client.ended;
+    expect(server.app.get(StreamService).clientCount).toBe(0);
+  });
+});
