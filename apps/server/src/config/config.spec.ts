@@ -20,6 +20,14 @@ describe('loadConfig', () => {
     });
   });
 
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ ...base, HOOKYARD_ALERT_URL: '', REDIS_URL: '', PORT: '' })).toMatchObject({
+      alertUrl: null,
+      redisUrl: null,
+      port: 3000,
+    });
+  });
+
   it('reads every variable', () => {
     const config = loadConfig({
       ...base,
@@ -46,6 +54,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ DATABASE_URL: undefined }, 'Invalid configuration: DATABASE_URL is required'],
+    [{ DATABASE_URL: '' }, 'Invalid configuration: DATABASE_URL is required'],
     [
       { DATABASE_URL: 'mysql://x' },
       'Invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql://',

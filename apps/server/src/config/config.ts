@@ -125,12 +125,14 @@ function parseTrustProxy(raw: string): TrustProxy {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (`FOO=` in an env file) means unset, as for the shell.
+  const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(set);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
     const message =
-      issue.code === 'invalid_type' && env[name] === undefined ? 'is required' : issue.message;
+      issue.code === 'invalid_type' && set[name] === undefined ? 'is required' : issue.message;
     throw new ConfigError(`Invalid configuration: ${name} ${message}`);
   }
   const e = parsed.data;

@@ -124,11 +124,19 @@ describe('blockedReason', () => {
     expect(blockedReason('', strict)).toBe('not an IP address: ');
   });
 
-  it('allows every range when allowPrivate is set', () => {
+  it('allows every private range when allowPrivate is set, but not the cloud metadata service', () => {
     const open: SsrfPolicy = { allowPrivate: true, allowedCidrs: [] };
-    for (const ip of ['127.0.0.1', '::1', '10.0.0.1', '169.254.169.254', 'fd00:ec2::254']) {
+    for (const ip of ['127.0.0.1', '::1', '10.0.0.1', '169.254.1.1', 'fc00::1']) {
       expect(blockedReason(ip, open)).toBeNull();
     }
+    expect(blockedReason('169.254.169.254', open)).toBe(
+      'link-local (cloud metadata) address 169.254.169.254',
+    );
+    expect(blockedReason('fd00:ec2::254', open)).toBe(
+      'unique-local (cloud metadata) address fd00:ec2::254',
+    );
+    const explicit: SsrfPolicy = { allowPrivate: true, allowedCidrs: ['169.254.169.254/32'] };
+    expect(blockedReason('169.254.169.254', explicit)).toBeNull();
   });
 
   it('lets addresses inside an allowed CIDR through and keeps the rest of the range refused', () => {

@@ -113,12 +113,12 @@ function isAllowed(address: string, family: 'ipv4' | 'ipv6', cidrs: string[]): b
 }
 
 /**
- * Null when forwarding may connect to `ip`; otherwise why not, in a few words
+ * Null when forwarding may connect to `ip` (`allowPrivate` opens every range but the
+ * cloud metadata addresses); otherwise why not, in a few words
  * ("loopback address 127.0.0.1"). An IPv6 address that embeds an IPv4 one is
  * judged by the IPv4 address. Anything that is not an IP address is refused.
  */
 export function blockedReason(ip: string, policy: SsrfPolicy): string | null {
-  if (policy.allowPrivate) return null;
   const address = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   const version = isIP(address);
   if (version === 0) return `not an IP address: ${ip}`;
@@ -128,6 +128,9 @@ export function blockedReason(ip: string, policy: SsrfPolicy): string | null {
   const [judged, family] = v4 !== null ? [v4, 'ipv4' as const] : [address, 'ipv6' as const];
   const refused = REFUSED[family].find(({ list }) => list.check(judged, family));
   if (!refused) return null;
+  // Allowing private addresses (local debugging) still keeps the cloud metadata service
+  // out of reach: credentials live there. Only an explicit allowed CIDR opens it.
+  if (policy.allowPrivate && !refused.reason.includes('cloud metadata')) return null;
   return judged === address
     ? `${refused.reason} ${address}`
     : `${refused.reason} ${judged} (embedded in ${address})`;
