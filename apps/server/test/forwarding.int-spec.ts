@@ -1,6 +1,12 @@
 import { Webhook } from 'standardwebhooks';
-import type { DeliveryDetailResponse, DeliveryResponse, EventResponse } from '@hookyard/contracts';
+import type {
+  DeliveryDetailResponse,
+  DeliveryResponse,
+  EventResponse,
+  StreamMessage,
+} from '@hookyard/contracts';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
+import { connect } from './sse';
 import { eventually, Target } from './target';
 
 let server: TestServer;
@@ -415,6 +421,44 @@ describe('forwarding', () => {
   });
 });
 
+describe('destination limits and cancel', () => {
+  it("spreads deliveries to respect a destination's rate limit", async () => {
+    const t = await target();
+    const { slug } = await route([t.url()], { rateLimitPerSecond: 2 });
+    const events = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => ingest(slug, `{"i":${i}}`)),
+    );
+    await Promise.all(events.map((e) => settled(e, 'succeeded', 15_000)));
+    const times = t.received.map((r) => r.at).sort((a, b) => a - b);
+    console.log('6 deliveries at 2/s arrived over', times[5] - times[0], 'ms');
+    expect(times[5] - times[0]).toBeGreaterThanOrEqual(1500);
+    const attempts = await withDb(
+      async (c) => (await c.query('SELECT count(*)::int AS n FROM attempts')).rows[0].n,
+    );
+    expect(attempts).toBe(6);
+  });
+
+  it('cancels a scheduled delivery, and refuses to cancel a finished one', async () => {
+    const t = await target();
+    const { slug, destinationIds } = await route([t.url()], { paused: true });
+    const eventId = await ingest(slug);
+    const [d] = (await eventOf(eventId)).deliveries;
+    const cancelled = await post<DeliveryResponse>(`/api/v1/deliveries/${d.id}/cancel`, {}, 200);
+    expect(cancelled.status).toBe('cancelled');
+    await server.api(`/api/v1/destinations/${destinationIds[0]}`, {
+      method: 'PATCH',
+      json: { paused: false },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(t.received).toHaveLength(0);
+    const again = await server.api(`/api/v1/deliveries/${d.id}/cancel`, {
+      method: 'POST',
+      json: {},
+    });
+    expect(again.status).toBe(409);
+  });
+});
+
 describe('SSRF guard', () => {
   it('refuses private and loopback destinations unless allowed, and the target sees nothing', async () => {
     // Its own queue: the main test server (private addresses allowed) must not take its jobs.
@@ -483,6 +527,34 @@ describe('without Redis (in-process transport)', () => {
       expect(t.received).toHaveLength(2);
     } finally {
       await local.close();
+    }
+  });
+});
+
+describe('live stream', () => {
+  it('shows a new event and each change of its delivery as they happen', async () => {
+    const t = await target(Target.statuses(500, 200));
+    const client = await connect(server);
+    try {
+      const { slug } = await route([t.url()]);
+      const eventId = await ingest(slug);
+      const created = await client.nextMessage<Extract<StreamMessage, { type: 'event.created' }>>(
+        'event.created',
+        eventId,
+      );
+      expect(created).toMatchObject({ id: eventId, method: 'POST', status: 'accepted' });
+      const [d] = (await eventOf(eventId)).deliveries;
+      const statuses: string[] = [];
+      while (!statuses.includes('succeeded')) {
+        const update = await client.nextMessage<
+          Extract<StreamMessage, { type: 'delivery.updated' }>
+        >('delivery.updated', d.id);
+        statuses.push(update.status);
+      }
+      console.log('delivery.updated statuses seen on the stream:', statuses);
+      expect(statuses).toEqual(['failed', 'succeeded']);
+    } finally {
+      client.close();
     }
   });
 });

@@ -39,6 +39,7 @@ export class DeliveriesController {
   }
 
   @Post('deliveries/:id/cancel')
+  @HttpCode(200)
   cancel(@Param(params(idParamsSchema)) { id }: IdParams) {
     return this.deliveries.cancel(id);
   }
