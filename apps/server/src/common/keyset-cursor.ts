@@ -21,3 +21,21 @@ export function decodeCursor(cursor: string): KeysetCursor {
   }
   return { at: time, id };
 }
+
+/**
+ * A newest-first page from `limit + 1` rows: the extra row only says there is more,
+ * and the cursor points after the last row shown.
+ */
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  cursorOf: (row: Row) => KeysetCursor,
+  map: (row: Row) => Item,
+): { data: Item[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(map),
+    nextCursor: rows.length > limit && last ? encodeCursor(cursorOf(last)) : null,
+  };
+}

@@ -9,7 +9,7 @@ import type {
   Replay,
 } from '@hookyard/contracts';
 import { ConflictError, NotFoundError } from '../../common/domain-errors';
-import { decodeCursor, encodeCursor } from '../../common/keyset-cursor';
+import { decodeCursor, toPage } from '../../common/keyset-cursor';
 import { DestinationsRepository } from '../destinations/destinations.repository';
 import { EventsRepository } from '../events/events.repository';
 import { StreamService } from '../stream/stream.service';
@@ -33,15 +33,7 @@ export class DeliveriesService {
       filter,
       filter.cursor ? decodeCursor(filter.cursor) : null,
     );
-    const page = rows.slice(0, filter.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toDeliveryResponse),
-      nextCursor:
-        rows.length > filter.limit && last
-          ? encodeCursor({ at: last.createdAt, id: last.id })
-          : null,
-    };
+    return toPage(rows, filter.limit, (r) => ({ at: r.createdAt, id: r.id }), toDeliveryResponse);
   }
 
   async get(id: string): Promise<DeliveryDetailResponse> {

@@ -1,20 +1,9 @@
 import { signStandardWebhook } from '@hookyard/signatures';
 import type { HeaderPairs } from '../events/event.entity';
+import { HOP_BY_HOP_HEADERS } from './http-sender';
 
-/** Headers that describe one connection, not the message: never forwarded (RFC 9110 §7.6.1), plus host and length. */
-export const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-]);
+/** Headers that describe one connection, not the message: never forwarded. */
+const HOP_BY_HOP = new Set(HOP_BY_HOP_HEADERS);
 
 const STANDARD_WEBHOOK_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
 const SENSITIVE = /authorization|cookie|token|secret|api[-_]?key|password/i;

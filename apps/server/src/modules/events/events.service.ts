@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EventResponse, EventSummary, ListEventsQuery, Page } from '@hookyard/contracts';
 import { NotFoundError } from '../../common/domain-errors';
-import { decodeCursor, encodeCursor } from '../../common/keyset-cursor';
+import { decodeCursor, toPage } from '../../common/keyset-cursor';
 import { toEventResponse, toEventSummary } from './event.mapper';
 import { EventsRepository } from './events.repository';
 
@@ -11,15 +11,7 @@ export class EventsService {
 
   async list(filter: ListEventsQuery): Promise<Page<EventSummary>> {
     const rows = await this.events.list(filter, filter.cursor ? decodeCursor(filter.cursor) : null);
-    const page = rows.slice(0, filter.limit);
-    const last = page.at(-1);
-    return {
-      data: page.map(toEventSummary),
-      nextCursor:
-        rows.length > filter.limit && last
-          ? encodeCursor({ at: last.receivedAt, id: last.id })
-          : null,
-    };
+    return toPage(rows, filter.limit, (r) => ({ at: r.receivedAt, id: r.id }), toEventSummary);
   }
 
   async get(id: string): Promise<EventResponse> {
