@@ -58,6 +58,12 @@ export interface DestinationHealthChange {
 export interface DueDelivery {
   id: string;
   attempt: number;
+  /**
+   * Set when a worker's claim on this attempt ran out (the worker died): when that lease
+   * ended. The dead worker's job for the attempt still sits in the queue, so the transport
+   * must carry the hand-on as a job of its own.
+   */
+  leaseEndedAt?: Date;
 }
 
 const DELIVERY_COLUMNS = `d.id, d.event_id AS "eventId", d.destination_id AS "destinationId", d.url, d.status,
@@ -193,8 +199,11 @@ export class DeliveriesRepository {
    * with Redis) and in-flight ones whose worker's lease ran out. Oldest due first.
    */
   async findDue(graceMs: number, limit: number): Promise<DueDelivery[]> {
-    const rows: { id: string; attemptCount: number }[] = await this.dataSource.query(
-      `SELECT d.id, d.attempt_count AS "attemptCount" FROM deliveries d
+    type Row = { id: string; attemptCount: number; leaseEndedAt: Date | null };
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT d.id, d.attempt_count AS "attemptCount",
+              CASE WHEN d.status = 'delivering' THEN d.lease_until END AS "leaseEndedAt"
+       FROM deliveries d
        WHERE ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() - make_interval(secs => $1 / 1000.0))
               OR (d.status = 'delivering' AND d.lease_until < now()))
          AND ${DESTINATION_OPEN}
@@ -202,7 +211,11 @@ export class DeliveriesRepository {
        LIMIT $2`,
       [graceMs, limit],
     );
-    return rows.map((r) => ({ id: r.id, attempt: r.attemptCount + 1 }));
+    return rows.map((r) => ({
+      id: r.id,
+      attempt: r.attemptCount + 1,
+      ...(r.leaseEndedAt && { leaseEndedAt: r.leaseEndedAt }),
+    }));
   }
 
   /** Creates deliveries (replays, tests) due now. */

@@ -30,7 +30,18 @@ export abstract class DeliveryQueue {
 
 const delayOf = (runAt: Date | undefined) => Math.max(0, (runAt?.getTime() ?? 0) - Date.now());
 
-/** Bull on Redis. The job id is delivery id + attempt number: the same attempt cannot be queued twice. */
+/**
+ * The Bull job id: delivery id + attempt number, so the same attempt cannot be queued twice.
+ * A hand-on after a worker died gets an id of its own (+ the end of the dead worker's lease):
+ * that worker's job stays active in Bull, without a lock, until Bull's stalled-job check
+ * (lock 30 s, checked every 30 s) moves it, and a job with the same id would be dropped.
+ */
+const attemptJobId = (a: QueuedAttempt) =>
+  a.leaseEndedAt
+    ? `${a.id}:${a.attempt}:lease-${new Date(a.leaseEndedAt).getTime()}`
+    : `${a.id}:${a.attempt}`;
+
+/** Bull on Redis. Queueing twice is harmless: the job id dedupes, the claim's guard too. */
 @Injectable()
 export class BullDeliveryQueue extends DeliveryQueue {
   private readonly logger = new Logger(BullDeliveryQueue.name);
@@ -46,7 +57,7 @@ export class BullDeliveryQueue extends DeliveryQueue {
         attempts.map((a) => ({
           name: ATTEMPT_JOB,
           data: { deliveryId: a.id, attempt: a.attempt },
-          opts: { jobId: `${a.id}:${a.attempt}`, delay: delayOf(a.runAt) },
+          opts: { jobId: attemptJobId(a), delay: delayOf(a.runAt) },
         })),
       );
     } catch (error) {
