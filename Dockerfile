@@ -1,11 +1,11 @@
-# The Hookyard server image: a build stage with the whole workspace, a small runtime stage.
+# The Hookyard server image (API, worker and dashboard): a build stage with the whole workspace, a small runtime stage.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV NX_NO_CLOUD=true NX_DAEMON=false CI=true
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx nx build server --outputStyle=static
+RUN npx nx run-many -t build --projects=server,dashboard --outputStyle=static
 
 FROM node:20-bookworm-slim
 WORKDIR /app
@@ -13,6 +13,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist/apps/server ./dist/apps/server
+COPY --from=build /app/dist/apps/dashboard ./dist/apps/dashboard
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/server/main.js"]

@@ -54,6 +54,10 @@ export default [
               bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'bull', 'ioredis', 'fastify'],
             },
             {
+              sourceTag: 'scope:e2e',
+              onlyDependOnLibsWithTags: ['scope:shared'],
+            },
+            {
               sourceTag: 'scope:cli',
               onlyDependOnLibsWithTags: ['scope:shared', 'scope:cli'],
               bannedExternalImports: ['@nestjs/*', 'typeorm', 'pg', 'bull', 'react', 'react-dom'],

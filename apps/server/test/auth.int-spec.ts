@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { ADMIN_TOKEN, startServer, type TestServer } from './helpers';
+import { ADMIN_TOKEN, startServer, truncateAll, type TestServer } from './helpers';
 
 /** The deliberate holes: adding a public route means adding it here, on purpose. */
 const PUBLIC_ROUTES = ['/healthz', '/in/:slug', '/in/:slug/*', '/metrics', '/readyz'];
@@ -8,6 +8,8 @@ const PUBLIC_ROUTES = ['/healthz', '/in/:slug', '/in/:slug/*', '/metrics', '/rea
 let server: TestServer;
 
 beforeAll(async () => {
+  // Other files leave rows behind; the list checks below expect one page.
+  await truncateAll();
   server = await startServer();
 });
 afterAll(() => server.close());

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/config';
+import { dashboardRoutes, hasDashboard } from '../modules/dashboard/dashboard.routes';
 import { ingestRoutes } from '../modules/ingest/ingest.routes';
 import { IngestService } from '../modules/ingest/ingest.service';
 import { AppModule } from './app.module';
@@ -41,5 +42,7 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.register(ingestRoutes, { ingest: app.get<IngestService>(IngestService) });
+  if (hasDashboard(config.dashboardDir))
+    await app.register(dashboardRoutes, { root: config.dashboardDir });
   return app;
 }

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -59,6 +60,7 @@ const envSchema = z.object({
       'must be a Standard Webhooks secret (whsec_ + base64)',
     )
     .optional(),
+  HOOKYARD_DASHBOARD_DIR: z.string().min(1).optional(),
   HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: booleanFromEnv.default(false),
   HOOKYARD_ALLOWED_DESTINATION_CIDRS: z
     .string()
@@ -108,6 +110,8 @@ export interface AppConfig {
   /** Where operator notices go (a delivery dead, a destination disabled), signed with `alertSecret`. */
   alertUrl: string | null;
   alertSecret: string | null;
+  /** The built dashboard served at `/` (default: `dashboard/` beside the server's own folder in `dist/apps`). */
+  dashboardDir: string;
   /** Lets forwarding reach private, loopback and link-local addresses (the SSRF guard's switch). */
   allowPrivateDestinations: boolean;
   /** Exceptions to the SSRF guard: addresses or CIDR blocks forwarding may reach even if private. */
@@ -156,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     disableAfterFailures: e.HOOKYARD_DISABLE_AFTER_FAILURES,
     alertUrl: e.HOOKYARD_ALERT_URL ?? null,
     alertSecret: e.HOOKYARD_ALERT_SECRET ?? null,
+    dashboardDir:
+      e.HOOKYARD_DASHBOARD_DIR ?? join(dirname(process.argv[1] ?? '.'), '..', 'dashboard'),
     allowPrivateDestinations: e.HOOKYARD_ALLOW_PRIVATE_DESTINATIONS,
     allowedDestinationCidrs: e.HOOKYARD_ALLOWED_DESTINATION_CIDRS,
   };

@@ -1,0 +1,6 @@
+import { useMutation } from '@tanstack/react-query';
+import { checkToken } from './auth.api';
+
+export function useCheckToken() {
+  return useMutation({ mutationFn: (token: string) => checkToken(token) });
+}

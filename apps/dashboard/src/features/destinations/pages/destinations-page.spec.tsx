@@ -1,0 +1,96 @@
+import type { DestinationResponse } from '@hookyard/contracts';
+import { screen, within } from '@testing-library/react';
+import { mockApi, renderWithProviders } from '../../../test/render';
+import { DestinationsPage } from './destinations-page';
+
+function destination(overrides: Partial<DestinationResponse>): DestinationResponse {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    name: 'CI',
+    url: 'https://ci.example.com/hook',
+    timeoutMs: 10_000,
+    retry: { maxAttempts: 9, initialDelayMs: 10_000, maxDelayMs: 43_200_000 },
+    headers: {},
+    rateLimitPerSecond: null,
+    hasSigningSecret: false,
+    paused: false,
+    disabledAt: null,
+    disabledReason: null,
+    consecutiveFailures: 0,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+const ACTIVE = destination({});
+const PAUSED = destination({
+  id: '00000000-0000-4000-8000-000000000002',
+  name: 'Paused',
+  paused: true,
+});
+const DISABLED = destination({
+  id: '00000000-0000-4000-8000-000000000003',
+  name: 'Gone',
+  disabledAt: '2025-01-02T00:00:00.000Z',
+  disabledReason: 'The destination answered 410 Gone',
+  consecutiveFailures: 1,
+});
+
+function setUp() {
+  return mockApi({
+    'GET /api/v1/destinations': () => ({
+      body: { data: [ACTIVE, PAUSED, DISABLED], nextCursor: null },
+    }),
+    [`PATCH /api/v1/destinations/${ACTIVE.id}`]: () => ({ body: { ...ACTIVE, paused: true } }),
+    [`PATCH /api/v1/destinations/${PAUSED.id}`]: () => ({ body: { ...PAUSED, paused: false } }),
+    [`PATCH /api/v1/destinations/${DISABLED.id}`]: () => ({
+      body: { ...DISABLED, disabledAt: null },
+    }),
+    [`POST /api/v1/destinations/${ACTIVE.id}/test`]: () => ({
+      status: 202,
+      body: { eventId: '00000000-0000-4000-8000-0000000000e1', deliveryId: 'x' },
+    }),
+  });
+}
+
+const rowOf = async (name: string) =>
+  (await screen.findByText(name, { selector: 'p' })).closest('tr') as HTMLElement;
+const bodyOf = (api: ReturnType<typeof setUp>, url: string) =>
+  JSON.parse(String(api.mock.calls.find(([u]) => u === url)?.[1]?.body)) as unknown;
+
+describe('DestinationsPage', () => {
+  it('pauses an active destination, resumes a paused one and enables a disabled one', async () => {
+    const api = setUp();
+    const { user } = renderWithProviders(<DestinationsPage />);
+
+    const active = await rowOf('CI');
+    const paused = await rowOf('Paused');
+    const gone = await rowOf('Gone');
+    expect(within(active).getByText('healthy')).toBeInTheDocument();
+    expect(within(gone).getByText('disabled')).toBeInTheDocument();
+    expect(within(gone).queryByRole('button', { name: 'Pause' })).not.toBeInTheDocument();
+
+    await user.click(within(active).getByRole('button', { name: 'Pause' }));
+    await user.click(within(paused).getByRole('button', { name: 'Resume' }));
+    await user.click(within(gone).getByRole('button', { name: 'Enable' }));
+
+    expect(await screen.findByText('Destination enabled')).toBeInTheDocument();
+    expect(bodyOf(api, `/api/v1/destinations/${ACTIVE.id}`)).toEqual({ paused: true });
+    expect(bodyOf(api, `/api/v1/destinations/${PAUSED.id}`)).toEqual({ paused: false });
+    expect(bodyOf(api, `/api/v1/destinations/${DISABLED.id}`)).toEqual({ disabled: false });
+  });
+
+  it('sends a test event and says so', async () => {
+    const api = setUp();
+    const { user } = renderWithProviders(<DestinationsPage />);
+
+    await user.click(within(await rowOf('CI')).getByRole('button', { name: 'Send test event' }));
+
+    expect(await screen.findByText('Test event sent')).toBeInTheDocument();
+    expect(api).toHaveBeenCalledWith(
+      `/api/v1/destinations/${ACTIVE.id}/test`,
+      expect.objectContaining({ method: 'POST' }),
+    );
+  });
+});

@@ -1,0 +1,4 @@
+export const destinationKeys = {
+  all: ['destinations'] as const,
+  list: () => [...destinationKeys.all, 'list'] as const,
+};
