@@ -532,6 +532,28 @@ describe('without Redis (in-process transport)', () => {
 });
 
 describe('live stream', () => {
+  it('shows a rejected request too, with its reason', async () => {
+    await post('/api/v1/sources', {
+      name: 'GH',
+      slug: 'gh-live',
+      verification: { type: 'github', secrets: ['s'] },
+    });
+    const client = await connect(server);
+    try {
+      const res = await fetch(`${server.url}/in/gh-live`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(401);
+      const { id } = (await res.json()) as { id: string };
+      const created = await client.nextMessage<Extract<StreamMessage, { type: 'event.created' }>>(
+        'event.created',
+        id,
+      );
+      expect(created).toMatchObject({ id, status: 'rejected', verified: false });
+      expect(created.rejectionReason).toContain('X-Hub-Signature-256');
+    } finally {
+      client.close();
+    }
+  });
+
   it('shows a new event and each change of its delivery as they happen', async () => {
     const t = await target(Target.statuses(500, 200));
     const client = await connect(server);

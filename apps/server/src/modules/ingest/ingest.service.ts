@@ -15,7 +15,7 @@ import { RateLimiter } from '../redis/rate-limiter.service';
 import type { SourceEntity } from '../sources/source.entity';
 import { SourcesRepository } from '../sources/sources.repository';
 import type { HeaderPairs } from '../events/event.entity';
-import { EventsRepository, type NewEvent } from '../events/events.repository';
+import { EventsRepository, type NewDelivery, type NewEvent } from '../events/events.repository';
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { matchesFilter } from '../deliveries/connection-filter';
 import { DeliveryQueue } from '../deliveries/delivery-queue';
@@ -170,7 +170,7 @@ export class IngestService {
     };
 
     if (source.allowedIps !== null && !isIpAllowed(req.ip, source.allowedIps)) {
-      await this.events.insertIngested({
+      await this.store({
         ...event,
         status: 'rejected',
         rejection: {
@@ -205,7 +205,7 @@ export class IngestService {
       now: receivedAt,
     });
     if (!verification.ok) {
-      const { id } = await this.events.insertIngested({
+      const { id } = await this.store({
         ...event,
         status: 'rejected',
         rejection: verification.rejection as RejectionDetails,
@@ -230,16 +230,12 @@ export class IngestService {
       open: route.open,
     }));
     const accepted = { ...event, dedupeKey: dedupeKey(source.dedupe, req.headers, body) };
-    const stored = await this.events.insertIngested(accepted, deliveries);
+    const stored = await this.store(accepted, deliveries);
     if (!stored.duplicate) {
       // After the commit. A crash right here loses only these queue entries: the sweeper finds the deliveries.
       await this.queue.enqueue(
         deliveries.filter((d) => d.open).map((d) => ({ id: d.id, attempt: 1 })),
       );
-      this.stream.publish({
-        type: 'event.created',
-        data: toEventSummary({ ...accepted, size: body.length }),
-      });
     }
     return [stored.duplicate ? 'duplicate' : 'accepted', this.accepted(source, stored)];
   }
@@ -249,7 +245,7 @@ export class IngestService {
     handshake: HandshakeResponse,
   ): Promise<IngestReply> {
     const refused = handshake.statusCode >= 400;
-    await this.events.insertIngested({
+    await this.store({
       ...event,
       handshake: handshake.kind,
       ...(refused && {
@@ -262,6 +258,21 @@ export class IngestService {
       headers: { 'content-type': handshake.contentType },
       body: handshake.body,
     };
+  }
+
+  /** Stores an event (and its deliveries) and tells the live stream, unless it was a duplicate. */
+  private async store(
+    event: NewEvent,
+    deliveries: NewDelivery[] = [],
+  ): Promise<{ id: string; duplicate: boolean }> {
+    const stored = await this.events.insertIngested(event, deliveries);
+    if (!stored.duplicate) {
+      this.stream.publish({
+        type: 'event.created',
+        data: toEventSummary({ ...event, size: event.body.length }),
+      });
+    }
+    return stored;
   }
 
   private accepted(source: SourceEntity, stored: { id: string; duplicate: boolean }): IngestReply {
