@@ -1,15 +1,7 @@
 import type { ConnectionFilter } from '@hookyard/contracts';
+import { valueAtPath } from '../../common/json-path';
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
-
-function valueAt(json: unknown, path: string): unknown {
-  let current = json;
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
-}
 
 /**
  * Whether a connection forwards this request: every header of the filter equals
@@ -29,5 +21,5 @@ export function matchesFilter(
   const rules = Object.entries(filter.body ?? {});
   if (rules.length === 0) return true;
   const body = parseBody();
-  return rules.every(([path, expected]) => valueAt(body, path) === expected);
+  return rules.every(([path, expected]) => valueAtPath(body, path) === expected);
 }

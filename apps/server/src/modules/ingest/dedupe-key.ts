@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DedupeRule } from '@hookyard/contracts';
 import type { IncomingHeaders } from '@hookyard/signatures';
+import { valueAtPath } from '../../common/json-path';
 
 /** Provider delivery ids, in the order they are tried by the `auto` rule. */
 const AUTO_HEADERS = ['webhook-id', 'svix-id', 'x-github-delivery', 'x-shopify-webhook-id'];
@@ -19,15 +20,6 @@ function parseJson(body: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-function atPath(value: unknown, path: string): unknown {
-  let current = value;
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
 }
 
 function normalise(key: string): string {
@@ -51,7 +43,7 @@ export function dedupeKey(rule: DedupeRule, headers: IncomingHeaders, body: Buff
       return value === undefined ? null : normalise(value);
     }
     case 'body_path': {
-      const value = atPath(parseJson(body), rule.path);
+      const value = valueAtPath(parseJson(body), rule.path);
       return typeof value === 'string' || typeof value === 'number'
         ? normalise(String(value))
         : null;
@@ -62,11 +54,11 @@ export function dedupeKey(rule: DedupeRule, headers: IncomingHeaders, body: Buff
         if (value !== undefined) return normalise(value);
       }
       if (header(headers, 'stripe-signature') !== undefined) {
-        const id = atPath(parseJson(body), 'id');
+        const id = valueAtPath(parseJson(body), 'id');
         if (typeof id === 'string' && id.startsWith('evt_')) return normalise(id);
       }
       if (header(headers, 'x-slack-signature') !== undefined) {
-        const id = atPath(parseJson(body), 'event_id');
+        const id = valueAtPath(parseJson(body), 'event_id');
         if (typeof id === 'string') return normalise(id);
       }
       return null;
