@@ -142,12 +142,16 @@ it("shows a failing delivery's attempts, and Retry delivers it once the target i
   const id = await webhook('billing', '{"invoice":7}');
   await signIn();
   await page.goto(`${hookyard.url}/events/${id}`);
-  const attempts = page.getByRole('list', { name: 'Attempts' }).or(page.getByLabel('Attempts'));
-  await attempts.getByText('500').first().waitFor({ timeout: 15_000 });
+  // Exact badge texts: a bare "500" or "200" can also stand inside an id on the page.
+  await page
+    .getByText('500 Internal Server Error', { exact: true })
+    .first()
+    .waitFor({ timeout: 15_000 });
   await screenshot(page, '05-delivery-failed');
   target.status = 200;
   await page.getByRole('button', { name: 'Retry' }).first().click();
-  await attempts.getByText('200').first().waitFor({ timeout: 15_000 });
+  await page.getByText('Attempt 2', { exact: true }).waitFor({ timeout: 15_000 });
+  await page.getByText('200 OK', { exact: true }).first().waitFor();
   expect(target.bodies).toEqual(['{"invoice":7}', '{"invoice":7}']);
   await screenshot(page, '06-delivery-retried');
 });
