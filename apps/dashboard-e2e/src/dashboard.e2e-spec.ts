@@ -210,3 +210,92 @@ it('creates a source and a destination through the forms, and shows the API mess
   const destinations = await hookyard.api<{ data: { name: string }[] }>('/api/v1/destinations');
   expect(destinations.data.map((d) => d.name)).toContain('CI');
 });
+
+it('edits headers and body, replays, and shows the new response beside the original', async () => {
+  const target = await Target.start(500);
+  const fixed = await Target.start(201);
+  targets.push(target, fixed);
+  await wire('erp', target);
+  const id = await webhook('erp', '{"sku":"A-1","qty":1}');
+  await signIn();
+  await page.goto(`${hookyard.url}/events/${id}`);
+  await page
+    .getByText('500 Internal Server Error', { exact: true })
+    .first()
+    .waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Edit and replay' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit and replay' });
+  const body = dialog.getByRole('textbox', { name: 'Body' });
+  await body.fill('{"sku":"A-1","qty":2}');
+  await dialog.getByRole('button', { name: 'Add header' }).click();
+  const rows = await dialog.getByRole('textbox', { name: /^Header \d+ name$/ }).count();
+  await dialog.getByRole('textbox', { name: `Header ${rows} name` }).fill('X-Edited');
+  await dialog.getByRole('textbox', { name: `Header ${rows} value` }).fill('yes');
+  await dialog.getByText('URL', { exact: true }).click();
+  await dialog.getByRole('textbox', { name: 'URL' }).fill(fixed.url('/fixed'));
+  await screenshot(page, '11-edit-and-replay');
+  await dialog.getByRole('button', { name: 'Send replay' }).click();
+  const result = page.getByRole('dialog', { name: 'Replay result' });
+  await result
+    .getByRole('region', { name: 'Original response' })
+    .getByText('500')
+    .first()
+    .waitFor();
+  await result
+    .getByRole('region', { name: 'Replay response' })
+    .getByText('201')
+    .first()
+    .waitFor({ timeout: 15_000 });
+  await screenshot(page, '12-replay-result');
+  expect(fixed.bodies).toEqual(['{"sku":"A-1","qty":2}']);
+  // The stored event is the provider's request, untouched.
+  const event = await hookyard.api<{ body: string }>(`/api/v1/events/${id}`);
+  expect(event.body).toBe('{"sku":"A-1","qty":1}');
+});
+
+it('shows the overview: volume, success rate and latency of what came before', async () => {
+  const stats = await hookyard.api<{
+    totals: { events: number; succeeded: number; attempts: number };
+  }>('/api/v1/stats?range=24h');
+  expect(stats.totals.events).toBeGreaterThan(0);
+  await signIn();
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+  const events = page.getByRole('region', { name: 'Events', exact: true });
+  await events.getByText(stats.totals.events.toLocaleString('en-US'), { exact: true }).waitFor();
+  await page
+    .getByRole('region', { name: 'Success rate' })
+    .getByText(`${stats.totals.succeeded} of ${stats.totals.attempts} attempts`)
+    .waitFor();
+  await page
+    .getByRole('region', { name: 'Top failing destinations' })
+    .getByText('Service erp')
+    .waitFor();
+  // Charts drew (Recharts renders SVG paths).
+  await page.locator('.recharts-surface').first().waitFor();
+  await screenshot(page, '13-overview');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, '14-overview-phone');
+});
+
+it('keeps a list of hundreds of events light: rows are rendered as they scroll into view', async () => {
+  await hookyard.api('/api/v1/sources', 'POST', { name: 'Bulk', slug: 'bulk' });
+  for (let i = 0; i < 300; i += 30) {
+    await Promise.all(Array.from({ length: 30 }, (_, j) => webhook('bulk', `{"n":${i + j}}`)));
+  }
+  await signIn();
+  const table = page.getByRole('table', { name: 'Events' });
+  await table.getByText('/orders').first().waitFor();
+  const rendered = await table.locator('tbody tr').count();
+  expect(rendered).toBeLessThan(120);
+  // Scrolling to the end loads the next pages until the list is complete.
+  for (let i = 0; i < 30; i++) {
+    await page.mouse.wheel(0, 20_000);
+    await page.waitForTimeout(200);
+    const total = Number(await table.getAttribute('aria-rowcount'));
+    if (total > 300) break;
+  }
+  expect(Number(await table.getAttribute('aria-rowcount'))).toBeGreaterThan(300);
+  expect(await table.locator('tbody tr').count()).toBeLessThan(120);
+  await screenshot(page, '15-events-scrolled');
+});

@@ -560,6 +560,13 @@ describe('destinations', () => {
       disabledAt: null,
       disabledReason: null,
       consecutiveFailures: 0,
+      recentAttempts: {
+        windowHours: 24,
+        attempts: 0,
+        succeeded: 0,
+        successRate: null,
+        p50DurationMs: null,
+      },
       createdAt: ISO_TIME,
       updatedAt: ISO_TIME,
     });
@@ -843,6 +850,7 @@ describe('events', () => {
       rejectionReason: null,
       handshake: null,
       dedupeKey: null,
+      deliveryCounts: { total: 0, pending: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0 },
     });
   });
 

@@ -32,6 +32,7 @@ function delivery(): DeliveryResponse {
     attemptCount: 1,
     nextAttemptAt: null,
     lastStatusCode: 200,
+    edited: false,
     createdAt: now,
     updatedAt: now,
   };
@@ -53,6 +54,7 @@ function event(sourceId: string): EventSummary {
     rejectionReason: null,
     handshake: null,
     dedupeKey: null,
+    deliveryCounts: { total: 1, pending: 1, succeeded: 0, failed: 0, dead: 0, cancelled: 0 },
   };
 }
 

@@ -4,3 +4,4 @@ export * from './lib/destinations';
 export * from './lib/connections';
 export * from './lib/events';
 export * from './lib/deliveries';
+export * from './lib/stats';

@@ -38,6 +38,7 @@ function summary(id: string, path: string): EventSummary {
     rejectionReason: null,
     handshake: null,
     dedupeKey: null,
+    deliveryCounts: { total: 0, pending: 0, succeeded: 0, failed: 0, dead: 0, cancelled: 0 },
   };
 }
 
@@ -146,8 +147,10 @@ describe("an event's page", () => {
     attemptCount: 1,
     nextAttemptAt: null,
     lastStatusCode: 500,
+    edited: false,
     createdAt: event.receivedAt,
     updatedAt: event.receivedAt,
+    override: null,
     attempts: [
       {
         n: 1,

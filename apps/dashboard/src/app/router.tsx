@@ -9,6 +9,7 @@ import { AppLayout } from '../features/layout/app-layout';
 import { NotFoundPage } from '../features/layout/not-found-page';
 import { RequireSession } from '../features/layout/require-session';
 import { RouteError } from '../features/layout/route-error';
+import { OverviewPage } from '../features/overview/pages/overview-page';
 import { SourcesPage } from '../features/sources/pages/sources-page';
 
 export const routes = [
@@ -23,6 +24,7 @@ export const routes = [
     errorElement: <RouteError />,
     children: [
       { index: true, element: <Navigate to="/events" replace /> },
+      { path: 'overview', element: <OverviewPage /> },
       { path: 'events', element: <EventsPage /> },
       { path: 'events/:eventId', element: <EventPage /> },
       { path: 'deliveries/failed', element: <FailedDeliveriesPage /> },

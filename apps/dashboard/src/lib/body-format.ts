@@ -27,7 +27,7 @@ export function mediaType(contentType: string | null | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-function isJsonType(type: string): boolean {
+export function isJsonType(type: string): boolean {
   return type === 'application/json' || type === 'text/json' || type.endsWith('+json');
 }
 

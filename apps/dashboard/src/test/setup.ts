@@ -31,6 +31,8 @@ class ResizeObserverStub {
 }
 window.ResizeObserver = ResizeObserverStub;
 window.HTMLElement.prototype.scrollIntoView = () => undefined;
+// The events list's window virtualizer scrolls to where the window already is, on mount.
+window.scrollTo = () => undefined;
 
 afterEach(() => {
   sessionStorage.clear();

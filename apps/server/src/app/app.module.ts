@@ -16,6 +16,7 @@ import { IngestModule } from '../modules/ingest/ingest.module';
 import { MetricsModule } from '../modules/metrics/metrics.module';
 import { RedisModule } from '../modules/redis/redis.module';
 import { SourcesModule } from '../modules/sources/sources.module';
+import { StatsModule } from '../modules/stats/stats.module';
 import { StreamModule } from '../modules/stream/stream.module';
 import { loggerOptions } from './logger';
 
@@ -38,6 +39,7 @@ export class AppModule {
         EventsModule,
         DeliveriesModule.forRoot(config),
         IngestModule,
+        StatsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -21,6 +21,10 @@ export class InvalidInputError extends DomainError {
   readonly statusCode = 400;
 }
 
+export class PayloadTooLargeError extends DomainError {
+  readonly statusCode = 413;
+}
+
 export class UnauthorizedError extends DomainError {
   readonly statusCode = 401;
 }

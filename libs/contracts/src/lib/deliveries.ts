@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limitSchema, uuidSchema } from './common';
+import { headerNameSchema, headerValueSchema, limitSchema, uuidSchema } from './common';
 import { destinationUrlSchema } from './destinations';
 import { DELIVERY_STATUSES, type DeliveryStatus, type EventSummary } from './events';
 
@@ -36,13 +36,64 @@ export const bulkRetrySchema = z
   .strict();
 export type BulkRetry = z.output<typeof bulkRetrySchema>;
 
-export const replaySchema = z.union(
-  [
-    z.object({ destinationId: uuidSchema }).strict(),
-    z.object({ url: destinationUrlSchema }).strict(),
-  ],
-  { error: 'needs exactly one of "destinationId" or "url"' },
-);
+/** How a body travels in JSON: UTF-8 text, or base64 for bytes that are not valid UTF-8. */
+export const BODY_ENCODINGS = ['utf8', 'base64'] as const;
+export type BodyEncoding = (typeof BODY_ENCODINGS)[number];
+
+/** An edited replay sends at most this many headers, of at most this many characters in all. */
+export const MAX_REPLAY_HEADERS = 100;
+export const MAX_REPLAY_HEADER_CHARS = 64 * 1024;
+
+/** Headers an edited replay sends instead of the stored request's: tokens for names, one-line values. */
+export const replayHeadersSchema = z
+  .record(headerNameSchema, headerValueSchema, {
+    error: (issue) =>
+      issue.code === 'invalid_key' ? 'must be a valid HTTP header name' : undefined,
+  })
+  .refine(
+    (headers) => Object.keys(headers).length <= MAX_REPLAY_HEADERS,
+    `must be at most ${MAX_REPLAY_HEADERS} headers`,
+  )
+  .refine(
+    (headers) =>
+      Object.entries(headers).reduce((sum, [name, value]) => sum + name.length + value.length, 0) <=
+      MAX_REPLAY_HEADER_CHARS,
+    `must be at most ${MAX_REPLAY_HEADER_CHARS} characters in all`,
+  )
+  .refine(
+    (headers) =>
+      new Set(Object.keys(headers).map((name) => name.toLowerCase())).size ===
+      Object.keys(headers).length,
+    'must not repeat a name (header names ignore case)',
+  );
+
+/**
+ * Replay to a destination or to a URL. "Edit and replay" adds `headers` (all of them: they
+ * replace the stored request's) and/or `body`; the stored event never changes. The body's size
+ * limit is the server's (HOOKYARD_MAX_BODY_BYTES), so it is checked there.
+ */
+export const replaySchema = z
+  .object({
+    destinationId: uuidSchema.optional(),
+    url: destinationUrlSchema.optional(),
+    headers: replayHeadersSchema.optional(),
+    body: z.string().optional(),
+    /** How `body` is written: text (default), or base64 for bytes that are not UTF-8. */
+    bodyEncoding: z.enum(BODY_ENCODINGS).optional(),
+  })
+  .strict()
+  .superRefine((replay, ctx) => {
+    if ((replay.destinationId === undefined) === (replay.url === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one of "destinationId" or "url"' });
+    }
+    if (
+      replay.bodyEncoding === 'base64' &&
+      replay.body !== undefined &&
+      !z.base64().safeParse(replay.body).success
+    ) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: 'must be valid base64' });
+    }
+  });
 export type Replay = z.output<typeof replaySchema>;
 
 export interface AttemptResponse {
@@ -70,12 +121,23 @@ export interface DeliveryResponse {
   attemptCount: number;
   nextAttemptAt: string | null;
   lastStatusCode: number | null;
+  /** An edited replay: it sends its own headers or body instead of the stored event's. */
+  edited: boolean;
   createdAt: string;
   updatedAt: string;
 }
 
+/** What an edited replay sends instead of the stored event's request (null: the event's). */
+export interface ReplayOverride {
+  headers: Record<string, string> | null;
+  body: string | null;
+  bodyEncoding: BodyEncoding | null;
+}
+
 export interface DeliveryDetailResponse extends DeliveryResponse {
   attempts: AttemptResponse[];
+  /** Set when `edited`. */
+  override: ReplayOverride | null;
 }
 
 /** What `GET /api/v1/stream` sends, one server-sent event each. */

@@ -80,6 +80,18 @@ export const updateDestinationSchema = z
 export type UpdateDestinationRequest = z.input<typeof updateDestinationSchema>;
 export type UpdateDestination = z.output<typeof updateDestinationSchema>;
 
+/** A destination's attempts over the last `windowHours`: its recent success rate. */
+export interface RecentAttempts {
+  windowHours: number;
+  attempts: number;
+  /** Attempts answered with a 2xx. */
+  succeeded: number;
+  /** `succeeded / attempts`, from 0 to 1; null without attempts. */
+  successRate: number | null;
+  /** The median attempt's duration; null without attempts. */
+  p50DurationMs: number | null;
+}
+
 export interface DestinationResponse {
   id: string;
   name: string;
@@ -94,6 +106,7 @@ export interface DestinationResponse {
   disabledAt: string | null;
   disabledReason: string | null;
   consecutiveFailures: number;
+  recentAttempts: RecentAttempts;
   createdAt: string;
   updatedAt: string;
 }

@@ -53,6 +53,17 @@ export interface DeliverySummary {
   lastStatusCode: number | null;
 }
 
+/** How many of an event's deliveries are in each state; `pending` is scheduled or delivering. */
+export interface DeliveryCounts {
+  total: number;
+  pending: number;
+  succeeded: number;
+  failed: number;
+  dead: number;
+  cancelled: number;
+}
+
+/** An event in a list or on the live stream: no headers or body, its deliveries counted. */
 export interface EventSummary {
   id: string;
   /** Null for a destination's test event. */
@@ -70,9 +81,11 @@ export interface EventSummary {
   /** Set when the request was a provider's handshake (answered, not forwarded). */
   handshake: string | null;
   dedupeKey: string | null;
+  deliveryCounts: DeliveryCounts;
 }
 
-export interface EventResponse extends EventSummary {
+/** One event in full: its deliveries are listed, so they are not counted. */
+export interface EventResponse extends Omit<EventSummary, 'deliveryCounts'> {
   /** Header names as the provider sent them; repeated headers are joined with ", ". */
   headers: Record<string, string>;
   /** UTF-8 text, or base64 when the bytes are not valid UTF-8. */

@@ -1,6 +1,6 @@
 import { createConnectionSchema } from './connections';
 import { createDestinationSchema, DEFAULT_RETRY_POLICY } from './destinations';
-import { replaySchema } from './deliveries';
+import { MAX_REPLAY_HEADERS, replaySchema } from './deliveries';
 import { createSourceSchema, DEFAULT_MAX_BODY_BYTES } from './sources';
 
 describe('createSourceSchema', () => {
@@ -103,5 +103,69 @@ describe('connections and replays', () => {
       replaySchema.safeParse({ url: 'http://a.example', destinationId: crypto.randomUUID() })
         .success,
     ).toBe(false);
+    expect(replaySchema.safeParse({}).error?.issues[0].message).toBe(
+      'needs exactly one of "destinationId" or "url"',
+    );
+  });
+
+  it('takes edited headers and a text or base64 body', () => {
+    const edit = {
+      url: 'http://localhost:9000/x',
+      headers: { 'Content-Type': 'text/plain', 'X-Empty': '' },
+      body: 'aGk=',
+      bodyEncoding: 'base64',
+    };
+    expect(replaySchema.parse(edit)).toEqual(edit);
+    expect(replaySchema.safeParse({ url: 'http://a.example', body: 'not base64 ✓' }).success).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    [
+      'a bad header name',
+      { headers: { 'Bad Name': 'x' } },
+      'headers.Bad Name',
+      'must be a valid HTTP header name',
+    ],
+    [
+      'a line break in a value',
+      { headers: { 'X-Ok': 'line\r\nbreak' } },
+      'headers.X-Ok',
+      'must not contain line breaks',
+    ],
+    ['a name twice', { headers: { 'X-A': '1', 'x-a': '2' } }, 'headers', 'must not repeat a name'],
+    [
+      'too many headers',
+      {
+        headers: Object.fromEntries(
+          Array.from({ length: MAX_REPLAY_HEADERS + 1 }, (_, i) => [`X-${i}`, '1']),
+        ),
+      },
+      'headers',
+      'must be at most 100 headers',
+    ],
+    [
+      'too much header text',
+      {
+        headers: Object.fromEntries(
+          Array.from({ length: 9 }, (_, i) => [`X-Big-${i}`, 'x'.repeat(8000)]),
+        ),
+      },
+      'headers',
+      'characters in all',
+    ],
+    [
+      'a body that is not base64',
+      { body: 'not base64!', bodyEncoding: 'base64' },
+      'body',
+      'must be valid base64',
+    ],
+    ['an unknown body encoding', { body: 'x', bodyEncoding: 'latin1' }, 'bodyEncoding', ''],
+  ])('refuses %s', (_what, edit, path, message) => {
+    const result = replaySchema.safeParse({ url: 'http://a.example', ...edit });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0].path.join('.')).toBe(path);
+    expect(result.error?.issues[0].message).toContain(message);
   });
 });

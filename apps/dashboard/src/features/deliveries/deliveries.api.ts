@@ -11,7 +11,7 @@ import { request } from '../../lib/api-client';
 export type DeliveryFilters = Pick<ListDeliveriesQuery, 'status' | 'destinationId' | 'eventId'>;
 
 export const DELIVERIES_PAGE_SIZE = 50;
-/** The widest page the API gives; used to count and to map recent deliveries to events. */
+/** The widest page the API gives; used to count, and to read all of an event's deliveries. */
 export const MAX_PAGE_SIZE = 200;
 /** Counting stops after this many (the confirmation then says "at least"). */
 export const COUNT_LIMIT = 10_000;
@@ -26,6 +26,26 @@ export function listDeliveries(
     query: { ...filters, cursor, limit },
     signal,
   });
+}
+
+/** Every delivery of one event, the widest page at a time. */
+export async function listEventDeliveries(
+  eventId: string,
+  signal?: AbortSignal,
+): Promise<DeliveryResponse[]> {
+  const all: DeliveryResponse[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<DeliveryResponse> = await listDeliveries(
+      { eventId },
+      cursor,
+      MAX_PAGE_SIZE,
+      signal,
+    );
+    all.push(...page.data);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
 }
 
 /** How many deliveries match (the API has no count: pages through ids, up to a limit). */
@@ -64,9 +84,10 @@ export function retryDeliveries(filter: BulkRetry): Promise<{ count: number }> {
   return request('/deliveries/retry', { method: 'POST', body: filter });
 }
 
-export function replayEvent(eventId: string, target: Replay): Promise<{ deliveryId: string }> {
+/** A new delivery of a stored event; with `headers` or `body`, an edited one. */
+export function replayEvent(eventId: string, replay: Replay): Promise<{ deliveryId: string }> {
   return request(`/events/${encodeURIComponent(eventId)}/replay`, {
     method: 'POST',
-    body: target,
+    body: replay,
   });
 }

@@ -8,7 +8,6 @@ import {
 } from '@tanstack/react-query';
 import { eventKeys } from '../events/query-keys';
 import {
-  MAX_PAGE_SIZE,
   cancelDelivery,
   countDeliveries,
   getDelivery,
@@ -37,13 +36,6 @@ export function useDeliveries(filters: DeliveryFilters) {
   });
 }
 
-export function useRecentDeliveries() {
-  return useQuery({
-    queryKey: deliveryKeys.recent(),
-    queryFn: ({ signal }) => listDeliveries({}, null, MAX_PAGE_SIZE, signal),
-  });
-}
-
 export function useDeliveryCount(filters: DeliveryFilters, enabled: boolean) {
   return useQuery({
     queryKey: deliveryKeys.count(filters),
@@ -57,6 +49,20 @@ export function useDelivery(id: string) {
   return useQuery({
     queryKey: deliveryKeys.detail(id),
     queryFn: ({ signal }) => getDelivery(id, signal),
+  });
+}
+
+/**
+ * A delivery someone is waiting on (a replay just sent): asks again every second until its
+ * first attempt is recorded. The live stream usually brings it sooner.
+ */
+export function useAwaitedDelivery(id: string | null) {
+  return useQuery({
+    queryKey: deliveryKeys.detail(id ?? ''),
+    queryFn: ({ signal }) => getDelivery(id ?? '', signal),
+    enabled: id !== null,
+    refetchInterval: ({ state }) =>
+      state.status === 'error' || (state.data?.attempts.length ?? 0) > 0 ? false : 1000,
   });
 }
 
@@ -87,7 +93,7 @@ export function useRetryDeliveries() {
 export function useReplayEvent(eventId: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (target: Replay) => replayEvent(eventId, target),
+    mutationFn: (replay: Replay) => replayEvent(eventId, replay),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: eventKeys.detail(eventId) }),
   });
 }

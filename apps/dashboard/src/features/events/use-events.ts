@@ -2,7 +2,10 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { getEvent, listEvents, type EventFilters } from './events.api';
 import { eventKeys } from './query-keys';
 
-/** Newest first, a page at a time ("Load more"); the live stream prepends new ones. */
+/**
+ * Newest first, a page at a time (as the list scrolls near its end, or "Load more"); the live
+ * stream prepends new ones.
+ */
 export function useEvents(filters: EventFilters) {
   return useInfiniteQuery({
     queryKey: eventKeys.list(filters),

@@ -17,6 +17,7 @@ import { signOut, useSession } from '../../lib/session';
 import { useLiveStream, type LiveStatus } from '../stream/use-live-stream';
 
 const NAV = [
+  { to: '/overview', label: 'Overview' },
   { to: '/events', label: 'Events' },
   { to: '/deliveries/failed', label: 'Failed deliveries' },
   { to: '/sources', label: 'Sources' },

@@ -1,5 +1,7 @@
 import type {
+  DeliveryCounts,
   DeliveryResponse,
+  DeliveryStatus,
   DeliverySummary,
   EventResponse,
   EventSummary,
@@ -7,11 +9,19 @@ import type {
   StreamMessage,
 } from '@hookyard/contracts';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { listEventDeliveries } from '../deliveries/deliveries.api';
+import { moveCount, tallyStatuses } from '../deliveries/delivery-rollup';
 import { deliveryKeys } from '../deliveries/query-keys';
 import type { EventFilters } from '../events/events.api';
 import { eventKeys } from '../events/query-keys';
 
 type PagedList<T> = InfiniteData<Page<T>, string | null>;
+
+/**
+ * The last status the stream gave each delivery of a listed event: where its next change
+ * moves it from in its event's counts. One per stream connection.
+ */
+export type KnownStatuses = Map<string, DeliveryStatus>;
 
 /**
  * Whether a new event belongs in a list with these filters: `null` when the dashboard cannot
@@ -56,14 +66,93 @@ function upsertSummary(event: EventResponse, delivery: DeliveryResponse): EventR
   };
 }
 
-function upsertRecent(page: Page<DeliveryResponse>, delivery: DeliveryResponse) {
-  const known = page.data.some((d) => d.id === delivery.id);
+/** The list with one event changed; the same list when the event is not in it. */
+function mapEvent(
+  list: PagedList<EventSummary>,
+  eventId: string,
+  change: (event: EventSummary) => EventSummary,
+): PagedList<EventSummary> {
+  if (!list.pages.some((page) => page.data.some((e) => e.id === eventId))) return list;
   return {
-    ...page,
-    data: known
-      ? page.data.map((d) => (d.id === delivery.id ? delivery : d))
-      : [delivery, ...page.data],
+    ...list,
+    pages: list.pages.map((page) => ({
+      ...page,
+      data: page.data.map((e) => (e.id === eventId ? change(e) : e)),
+    })),
   };
+}
+
+const FINISHED_ATTEMPT: ReadonlySet<DeliveryStatus> = new Set(['succeeded', 'failed', 'dead']);
+
+/**
+ * What a delivery the dashboard had not heard of was before this change, where that is
+ * certain: the first attempt's outcome follows scheduled, and a replay's new delivery follows
+ * nothing. Anything else (a later attempt, a retry, a cancel) could follow several states.
+ */
+function previousOf(delivery: DeliveryResponse): DeliveryStatus | 'new' | undefined {
+  if (delivery.attemptCount === 1 && FINISHED_ATTEMPT.has(delivery.status)) return 'scheduled';
+  if (
+    delivery.status === 'scheduled' &&
+    delivery.attemptCount === 0 &&
+    delivery.createdAt === delivery.updatedAt
+  ) {
+    return 'new';
+  }
+  return undefined;
+}
+
+function setCounts(queryClient: QueryClient, eventId: string, counts: DeliveryCounts): void {
+  queryClient.setQueriesData<PagedList<EventSummary>>({ queryKey: eventKeys.lists() }, (list) =>
+    list ? mapEvent(list, eventId, (event) => ({ ...event, deliveryCounts: counts })) : list,
+  );
+}
+
+/** Counts an event's deliveries again from the server, for a change that could not be placed. */
+async function recount(
+  queryClient: QueryClient,
+  eventId: string,
+  known: KnownStatuses,
+): Promise<void> {
+  const deliveries = await queryClient.fetchQuery({
+    queryKey: deliveryKeys.ofEvent(eventId),
+    queryFn: ({ signal }) => listEventDeliveries(eventId, signal),
+  });
+  for (const d of deliveries) known.set(d.id, d.status);
+  setCounts(queryClient, eventId, tallyStatuses(deliveries.map((d) => d.status)));
+}
+
+/**
+ * Moves a changed delivery within its event's counts, in every list showing the event. When
+ * where it came from is unknown, or the counts cannot hold the move, the event's deliveries are
+ * counted again from the server.
+ */
+function updateCounts(
+  queryClient: QueryClient,
+  delivery: DeliveryResponse,
+  before: DeliveryStatus | undefined,
+  known: KnownStatuses,
+): void {
+  const listed = queryClient
+    .getQueriesData<PagedList<EventSummary>>({ queryKey: eventKeys.lists() })
+    .some(([, list]) =>
+      list?.pages.some((page) => page.data.some((e) => e.id === delivery.eventId)),
+    );
+  if (!listed) return;
+  known.set(delivery.id, delivery.status);
+  const from = before ?? previousOf(delivery);
+  let placed = from !== undefined;
+  queryClient.setQueriesData<PagedList<EventSummary>>({ queryKey: eventKeys.lists() }, (list) =>
+    list && from !== undefined
+      ? mapEvent(list, delivery.eventId, (event) => {
+          const counts = moveCount(event.deliveryCounts, from, delivery.status);
+          if (counts) return { ...event, deliveryCounts: counts };
+          placed = false;
+          return event;
+        })
+      : list,
+  );
+  // A failed recount leaves the counts as they are, until the list is fetched again.
+  if (!placed) recount(queryClient, delivery.eventId, known).catch(() => undefined);
 }
 
 function patchList(list: PagedList<DeliveryResponse>, delivery: DeliveryResponse) {
@@ -78,7 +167,11 @@ function patchList(list: PagedList<DeliveryResponse>, delivery: DeliveryResponse
 }
 
 /** One message of `GET /api/v1/stream` into the cached lists and details it changes. */
-export function applyStreamMessage(queryClient: QueryClient, message: StreamMessage): void {
+export function applyStreamMessage(
+  queryClient: QueryClient,
+  message: StreamMessage,
+  known: KnownStatuses,
+): void {
   switch (message.type) {
     case 'event.created': {
       const lists = queryClient.getQueriesData<PagedList<EventSummary>>({
@@ -94,11 +187,14 @@ export function applyStreamMessage(queryClient: QueryClient, message: StreamMess
     }
     case 'delivery.updated': {
       const delivery = message.data;
+      const before =
+        known.get(delivery.id) ??
+        queryClient
+          .getQueryData<EventResponse>(eventKeys.detail(delivery.eventId))
+          ?.deliveries.find((d) => d.id === delivery.id)?.status;
+      updateCounts(queryClient, delivery, before, known);
       queryClient.setQueryData<EventResponse>(eventKeys.detail(delivery.eventId), (event) =>
         event ? upsertSummary(event, delivery) : event,
-      );
-      queryClient.setQueryData<Page<DeliveryResponse>>(deliveryKeys.recent(), (page) =>
-        page ? upsertRecent(page, delivery) : page,
       );
       queryClient.setQueriesData<PagedList<DeliveryResponse>>(
         { queryKey: deliveryKeys.lists() },

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { API_BASE } from '../../lib/api-client';
 import { deliveryKeys } from '../deliveries/query-keys';
 import { eventKeys } from '../events/query-keys';
-import { applyStreamMessage } from './stream-cache';
+import { applyStreamMessage, type KnownStatuses } from './stream-cache';
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 
@@ -23,6 +23,7 @@ export function useLiveStream(token: string | null): LiveStatus {
     if (!token) return;
     const source = new EventSource(`${API_BASE}/stream?access_token=${encodeURIComponent(token)}`);
     let dropped = false;
+    const known: KnownStatuses = new Map();
 
     const listeners = TYPES.map((type) => {
       const listener = (event: MessageEvent<string>) => {
@@ -32,7 +33,7 @@ export function useLiveStream(token: string | null): LiveStatus {
         } catch {
           return;
         }
-        applyStreamMessage(queryClient, { type, data } as StreamMessage);
+        applyStreamMessage(queryClient, { type, data } as StreamMessage, known);
       };
       source.addEventListener(type, listener);
       return [type, listener] as const;
@@ -41,6 +42,8 @@ export function useLiveStream(token: string | null): LiveStatus {
       setStatus('live');
       if (dropped) {
         dropped = false;
+        // Messages were missed: what was known of each delivery may be out of date.
+        known.clear();
         void queryClient.invalidateQueries({ queryKey: eventKeys.lists() });
         void queryClient.invalidateQueries({ queryKey: deliveryKeys.all });
       }

@@ -1,5 +1,12 @@
 import { Initial1763900000000 } from './1763900000000-Initial';
 import { Forwarding1763990000000 } from './1763990000000-Forwarding';
+import { StatsIndexes1764000000000 } from './1764000000000-StatsIndexes';
+import { ReplayOverrides1764100000000 } from './1764100000000-ReplayOverrides';
 
 /** Listed by hand, not globbed: the server is bundled, and the order is reviewed. */
-export const migrations = [Initial1763900000000, Forwarding1763990000000];
+export const migrations = [
+  Initial1763900000000,
+  Forwarding1763990000000,
+  StatsIndexes1764000000000,
+  ReplayOverrides1764100000000,
+];

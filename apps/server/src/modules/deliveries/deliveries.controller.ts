@@ -48,9 +48,9 @@ export class DeliveriesController {
   @HttpCode(202)
   replay(
     @Param(params(idParamsSchema)) { id }: IdParams,
-    @Body(body(replaySchema)) target: Replay,
+    @Body(body(replaySchema)) replay: Replay,
   ) {
-    return this.deliveries.replay(id, target);
+    return this.deliveries.replay(id, replay);
   }
 
   @Post('destinations/:id/test')

@@ -13,8 +13,8 @@ import {
   DELIVERY_QUEUE,
   DeliveryExecutorToken,
   DeliveryQueue,
-  InProcessDeliveryQueue,
 } from './delivery-queue';
+import { DatabaseDeliveryQueue } from './database-delivery-queue';
 import { DeliveryMetrics } from './delivery-metrics';
 import { DeliverySweeper } from './delivery-sweeper';
 import { DeliveryWorker } from './delivery.worker';
@@ -22,8 +22,9 @@ import { HttpSender } from './http-sender';
 
 /**
  * Forwarding. With Redis, attempts travel as Bull jobs and `DeliveryWorker` runs
- * them; without, timers in this process do. Either way the sweeper recovers
- * what a transport lost, and PostgreSQL decides what happens.
+ * them; without, `DatabaseDeliveryQueue` claims due deliveries from the database.
+ * One executor behind both; the sweeper recovers what Bull lost, and PostgreSQL
+ * decides what happens.
  */
 @Module({})
 export class DeliveriesModule {
@@ -34,7 +35,7 @@ export class DeliveriesModule {
           { provide: DeliveryQueue, useExisting: BullDeliveryQueue },
           DeliveryWorker,
         ]
-      : [InProcessDeliveryQueue, { provide: DeliveryQueue, useExisting: InProcessDeliveryQueue }];
+      : [DatabaseDeliveryQueue, { provide: DeliveryQueue, useExisting: DatabaseDeliveryQueue }];
     return {
       module: DeliveriesModule,
       global: true,

@@ -68,12 +68,27 @@ export interface DueDelivery {
 
 const DELIVERY_COLUMNS = `d.id, d.event_id AS "eventId", d.destination_id AS "destinationId", d.url, d.status,
   d.attempt_count AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_status_code AS "lastStatusCode",
-  d.lease_until AS "leaseUntil", d.last_error AS "lastError", d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
+  d.lease_until AS "leaseUntil", d.last_error AS "lastError", d.created_at AS "createdAt", d.updated_at AS "updatedAt",
+  (d.override_headers IS NOT NULL OR d.override_body IS NOT NULL) AS edited`;
 
 /** A delivery can be worked on while its destination (if any) exists, is not paused and not disabled. */
 const DESTINATION_OPEN = `(d.destination_id IS NULL OR EXISTS (
   SELECT 1 FROM destinations t
   WHERE t.id = d.destination_id AND NOT t.paused AND t.disabled_at IS NULL AND t.deleted_at IS NULL))`;
+
+/** How long past the destination's timeout a worker's claim lasts before another may take it. */
+export const LEASE_MARGIN_MS = 10_000;
+
+/**
+ * A claim: the delivery is in flight, leased to this worker for its destination's timeout plus
+ * the margin (the parameter `marginParam`, in ms). Past the lease another worker may take it
+ * (this one died).
+ */
+const claimSet = (marginParam: string) => `status = 'delivering', updated_at = now(),
+  lease_until = now() + make_interval(secs => (COALESCE(
+    (SELECT timeout_ms FROM destinations WHERE id = d.destination_id), 30000) + ${marginParam}) / 1000.0)`;
+
+const CLAIMED_COLUMNS = `${DELIVERY_COLUMNS}, d.override_headers AS "overrideHeaders", d.override_body AS "overrideBody"`;
 
 /** PostgreSQL is the truth about every delivery; every state change is one guarded statement. */
 @Injectable()
@@ -94,19 +109,51 @@ export class DeliveriesRepository {
   ): Promise<ClaimedDelivery | null> {
     // For UPDATE … RETURNING, TypeORM's postgres driver answers [rows, rowCount].
     const [rows] = (await this.dataSource.query(
-      `UPDATE deliveries d
-       SET status = 'delivering', updated_at = now(),
-           lease_until = now() + make_interval(secs => (COALESCE(
-             (SELECT timeout_ms FROM destinations WHERE id = d.destination_id), 30000) + $3) / 1000.0)
+      `UPDATE deliveries d SET ${claimSet('$3')}
        WHERE d.id = $1 AND d.attempt_count = $2 - 1
          AND (d.status IN ('scheduled', 'failed') OR (d.status = 'delivering' AND d.lease_until < now()))
          AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
          AND ${DESTINATION_OPEN}
-       RETURNING ${DELIVERY_COLUMNS}`,
+       RETURNING ${CLAIMED_COLUMNS}`,
       [deliveryId, n, leaseMarginMs],
     )) as [DeliveryEntity[], number];
-    const delivery = rows[0];
-    if (!delivery) return null;
+    return rows[0] ? this.withRequest(rows[0]) : null;
+  }
+
+  /**
+   * The database transport's claim: up to `limit` deliveries that are due (or whose worker's
+   * lease ran out), oldest due first, taken in one statement. `SKIP LOCKED` lets processes
+   * claim side by side without waiting on, or taking, each other's rows.
+   */
+  async claimDue(limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE deliveries d SET ${claimSet('$2')}
+       WHERE d.id IN (
+         SELECT d.id FROM deliveries d
+         WHERE ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now())
+                OR (d.status = 'delivering' AND d.lease_until < now()))
+           AND ${DESTINATION_OPEN}
+         ORDER BY d.next_attempt_at NULLS FIRST
+         LIMIT $1
+         FOR UPDATE OF d SKIP LOCKED)
+       RETURNING ${CLAIMED_COLUMNS}`,
+      [limit, leaseMarginMs],
+    )) as [DeliveryEntity[], number];
+    const claimed: ClaimedDelivery[] = [];
+    for (const delivery of rows) claimed.push(await this.withRequest(delivery));
+    return claimed;
+  }
+
+  /** When the next delivery falls due (scheduled or waiting to retry), if any is waiting. */
+  async nextDueAt(): Promise<Date | null> {
+    const [row] = await this.dataSource.query(
+      `SELECT min(next_attempt_at) AS "at" FROM deliveries WHERE status IN ('scheduled', 'failed')`,
+    );
+    return row?.at ?? null;
+  }
+
+  /** What a claimed delivery sends: its event's request, and its destination. */
+  private async withRequest(delivery: DeliveryEntity): Promise<ClaimedDelivery> {
     const [event] = await this.dataSource.query(
       `SELECT id, source_id AS "sourceId", method, path, query, headers, body FROM events WHERE id = $1`,
       [delivery.eventId],
@@ -218,7 +265,7 @@ export class DeliveriesRepository {
     }));
   }
 
-  /** Creates deliveries (replays, tests) due now. */
+  /** Creates deliveries (test events) due now. */
   async insert(
     deliveries: { id: string; eventId: string; destinationId: string | null; url: string | null }[],
   ): Promise<void> {
@@ -234,6 +281,42 @@ export class DeliveriesRepository {
         deliveries.map((d) => d.url),
       ],
     );
+  }
+
+  /** Creates a replay due now; an edited one carries the headers and body it sends. */
+  async insertReplay(replay: {
+    id: string;
+    eventId: string;
+    destinationId: string | null;
+    url: string | null;
+    overrideHeaders: Record<string, string> | null;
+    overrideBody: Buffer | null;
+  }): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO deliveries (id, event_id, destination_id, url, override_headers, override_body, status,
+                               next_attempt_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, 'scheduled', now(), now(), now())`,
+      [
+        replay.id,
+        replay.eventId,
+        replay.destinationId,
+        replay.url,
+        replay.overrideHeaders === null ? null : JSON.stringify(replay.overrideHeaders),
+        replay.overrideBody,
+      ],
+    );
+  }
+
+  /** An edited replay's headers and body (null: the event's), for its detail. */
+  async findOverride(
+    id: string,
+  ): Promise<{ headers: Record<string, string> | null; body: Buffer | null } | null> {
+    const rows: { headers: Record<string, string> | null; body: Buffer | null }[] =
+      await this.dataSource.query(
+        `SELECT override_headers AS headers, override_body AS body FROM deliveries WHERE id = $1`,
+        [id],
+      );
+    return rows[0] ?? null;
   }
 
   /** Schedules one delivery again, now, unless it is already scheduled or in flight. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type {
   BulkRetry,
   DeliveryDetailResponse,
@@ -8,13 +8,15 @@ import type {
   Page,
   Replay,
 } from '@hookyard/contracts';
-import { ConflictError, NotFoundError } from '../../common/domain-errors';
+import { ConflictError, NotFoundError, PayloadTooLargeError } from '../../common/domain-errors';
 import { decodeCursor, toPage } from '../../common/keyset-cursor';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { DestinationsRepository } from '../destinations/destinations.repository';
 import { EventsRepository } from '../events/events.repository';
 import { StreamService } from '../stream/stream.service';
 import { DeliveriesRepository, type DueDelivery } from './deliveries.repository';
-import { toDeliveryDetail, toDeliveryResponse } from './delivery.mapper';
+import { toDeliveryDetail, toDeliveryResponse, toReplayOverride } from './delivery.mapper';
 import { DeliveryQueue } from './delivery-queue';
 
 /** Manual control: read deliveries, retry, cancel, replay, test a destination. */
@@ -26,6 +28,7 @@ export class DeliveriesService {
     private readonly events: EventsRepository,
     private readonly queue: DeliveryQueue,
     private readonly stream: StreamService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(filter: ListDeliveriesQuery): Promise<Page<DeliveryResponse>> {
@@ -39,7 +42,12 @@ export class DeliveriesService {
   async get(id: string): Promise<DeliveryDetailResponse> {
     const delivery = await this.deliveries.findById(id);
     if (!delivery) throw NotFoundError.of('Delivery', id);
-    return toDeliveryDetail(delivery, await this.deliveries.findAttempts(id));
+    const override = delivery.edited ? await this.deliveries.findOverride(id) : null;
+    return toDeliveryDetail(
+      delivery,
+      await this.deliveries.findAttempts(id),
+      override && toReplayOverride(override),
+    );
   }
 
   /** One more attempt, now. Retrying a delivery that is already scheduled changes nothing. */
@@ -71,17 +79,32 @@ export class DeliveriesService {
     return this.published(id);
   }
 
-  /** A new delivery of a stored event, to a destination or to an ad-hoc URL (one try). */
-  async replay(eventId: string, target: Replay): Promise<{ deliveryId: string }> {
+  /**
+   * A new delivery of a stored event, to a destination or to an ad-hoc URL (one try). An
+   * edited replay keeps its headers and body on the delivery: the event stays as received.
+   */
+  async replay(eventId: string, replay: Replay): Promise<{ deliveryId: string }> {
+    const overrideBody =
+      replay.body === undefined ? null : Buffer.from(replay.body, replay.bodyEncoding ?? 'utf8');
+    if (overrideBody && overrideBody.length > this.config.maxBodyBytes) {
+      throw new PayloadTooLargeError(
+        `body: must be at most ${this.config.maxBodyBytes} bytes (HOOKYARD_MAX_BODY_BYTES)`,
+      );
+    }
     if (!(await this.events.exists(eventId))) throw NotFoundError.of('Event', eventId);
-    const destinationId = 'destinationId' in target ? target.destinationId : null;
+    const destinationId = replay.destinationId ?? null;
     if (destinationId && !(await this.destinations.findById(destinationId))) {
       throw NotFoundError.of('Destination', destinationId);
     }
     const deliveryId = randomUUID();
-    await this.deliveries.insert([
-      { id: deliveryId, eventId, destinationId, url: 'url' in target ? target.url : null },
-    ]);
+    await this.deliveries.insertReplay({
+      id: deliveryId,
+      eventId,
+      destinationId,
+      url: replay.url ?? null,
+      overrideHeaders: replay.headers ?? null,
+      overrideBody,
+    });
     await this.schedule([{ id: deliveryId, attempt: 1 }]);
     return { deliveryId };
   }

@@ -8,6 +8,7 @@ import { StreamService } from '../stream/stream.service';
 import { AlertsService } from './alerts.service';
 import {
   DeliveriesRepository,
+  LEASE_MARGIN_MS,
   type AttemptRecord,
   type ClaimedDelivery,
 } from './deliveries.repository';
@@ -19,12 +20,11 @@ import { nextRetryDelayMs } from './retry-schedule';
 
 /** A replay to an ad-hoc URL is one try: the person is watching for its answer. */
 const AD_HOC_POLICY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 10_000, maxDelayMs: 10_000 };
-/** How long past the destination's timeout a worker's claim lasts before the sweeper may hand it on. */
-const LEASE_MARGIN_MS = 10_000;
 
 /**
  * One attempt of one delivery: claim it in PostgreSQL, send it, record the outcome,
- * and schedule what comes next. Both transports (Bull, in-process) call `run`.
+ * and schedule what comes next. Both transports call it: Bull through `run`, the database
+ * transport through `runClaimed`.
  */
 @Injectable()
 export class DeliveryExecutor {
@@ -41,10 +41,23 @@ export class DeliveryExecutor {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** The Bull transport: a job names the attempt, which is claimed here. */
   async run({ deliveryId, attempt }: AttemptJob): Promise<void> {
-    try {
+    await this.guarded(deliveryId, attempt, async () => {
       const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
       if (claimed) await this.attempt(claimed, attempt);
+    });
+  }
+
+  /** The database transport: the delivery was claimed by `DeliveriesRepository.claimDue`. */
+  async runClaimed(claimed: ClaimedDelivery): Promise<void> {
+    const attempt = claimed.delivery.attemptCount + 1;
+    await this.guarded(claimed.delivery.id, attempt, () => this.attempt(claimed, attempt));
+  }
+
+  private async guarded(deliveryId: string, attempt: number, work: () => Promise<void>) {
+    try {
+      await work();
     } catch (error) {
       // The delivery stays as PostgreSQL has it; the sweeper retries it when its lease ends.
       this.logger.error(
@@ -75,21 +88,23 @@ export class DeliveryExecutor {
     const url = destination
       ? targetUrl(destination.url, event.path, event.query)
       : (delivery.url ?? '');
+    // An edited replay sends its own headers and body, on every attempt; signatures cover them.
+    const body = delivery.overrideBody ?? event.body;
     const { headers, recorded } = outboundHeaders({
-      original: event.headers,
+      original: delivery.overrideHeaders ? Object.entries(delivery.overrideHeaders) : event.headers,
       extra: destination?.headers ?? {},
       eventId: event.id,
       deliveryId: delivery.id,
       attempt: n,
       signingSecret: destination?.signingSecret ?? null,
-      body: event.body,
+      body,
       now: at,
     });
     const result = await this.sender.send({
       url,
       method: event.method,
       headers,
-      body: event.body,
+      body,
       timeoutMs: destination?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
 

@@ -1,8 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
-import type { DueDelivery } from './deliveries.repository';
+import type { ClaimedDelivery, DueDelivery } from './deliveries.repository';
 
 /** Queue and job names, in one place. Payloads carry ids only. */
 export const DELIVERY_QUEUE = 'deliveries';
@@ -73,43 +72,8 @@ export class BullDeliveryQueue extends DeliveryQueue {
   }
 }
 
-/** Without Redis: timers in this process; the sweeper finds what a restart dropped. */
-@Injectable()
-export class InProcessDeliveryQueue extends DeliveryQueue implements OnModuleDestroy {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
-
-  constructor(private readonly moduleRef: ModuleRef) {
-    super();
-  }
-
-  enqueue(attempts: QueuedAttempt[]): Promise<void> {
-    for (const a of attempts) {
-      const key = `${a.id}:${a.attempt}`;
-      if (this.timers.has(key)) continue;
-      const timer = setTimeout(() => {
-        this.timers.delete(key);
-        // Resolved lazily: the executor depends on this queue too.
-        void this.moduleRef
-          .get(DeliveryExecutorToken, { strict: false })
-          .run({ deliveryId: a.id, attempt: a.attempt });
-      }, delayOf(a.runAt));
-      timer.unref();
-      this.timers.set(key, timer);
-    }
-    return Promise.resolve();
-  }
-
-  depth(): number {
-    return this.timers.size;
-  }
-
-  onModuleDestroy(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
-  }
-}
-
 /** Set by the module to the executor class (avoids an import cycle). */
 export abstract class DeliveryExecutorToken {
   abstract run(job: AttemptJob): Promise<void>;
+  abstract runClaimed(claimed: ClaimedDelivery): Promise<void>;
 }

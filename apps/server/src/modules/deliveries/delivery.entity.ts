@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn, VirtualColumn } from 'typeorm';
 import type { DeliveryStatus } from '@hookyard/contracts';
 
 @Entity('deliveries')
@@ -34,6 +34,25 @@ export class DeliveryEntity {
 
   @Column('text', { name: 'last_error', nullable: true })
   lastError!: string | null;
+
+  /**
+   * An edited replay's headers, sent instead of the event's (null: the event's). Like the
+   * body, not loaded unless asked for: only the worker and the delivery's detail read them.
+   */
+  @Column('jsonb', { name: 'override_headers', nullable: true, select: false })
+  overrideHeaders?: Record<string, string> | null;
+
+  /** An edited replay's body, sent instead of the event's (null: the event's). */
+  @Column('bytea', { name: 'override_body', nullable: true, select: false })
+  overrideBody?: Buffer | null;
+
+  /** Whether either override is set: computed, so it cannot disagree with them. */
+  @VirtualColumn({
+    type: 'boolean',
+    query: (alias) =>
+      `SELECT ${alias}.override_headers IS NOT NULL OR ${alias}.override_body IS NOT NULL`,
+  })
+  edited!: boolean;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

@@ -1,7 +1,26 @@
-import type { DestinationResponse } from '@hookyard/contracts';
+import type { DestinationResponse, RecentAttempts } from '@hookyard/contracts';
 import type { DestinationEntity } from './destination.entity';
+import type { AttemptTally } from './destinations.repository';
 
-export function toDestinationResponse(d: DestinationEntity): DestinationResponse {
+/** The window of a destination's recent success rate. */
+export const RECENT_WINDOW_HOURS = 24;
+
+export const NO_ATTEMPTS: AttemptTally = { attempts: 0, succeeded: 0, p50DurationMs: null };
+
+function toRecentAttempts({ attempts, succeeded, p50DurationMs }: AttemptTally): RecentAttempts {
+  return {
+    windowHours: RECENT_WINDOW_HOURS,
+    attempts,
+    succeeded,
+    successRate: attempts === 0 ? null : succeeded / attempts,
+    p50DurationMs,
+  };
+}
+
+export function toDestinationResponse(
+  d: DestinationEntity,
+  recent: AttemptTally,
+): DestinationResponse {
   return {
     id: d.id,
     name: d.name,
@@ -15,6 +34,7 @@ export function toDestinationResponse(d: DestinationEntity): DestinationResponse
     disabledAt: d.disabledAt?.toISOString() ?? null,
     disabledReason: d.disabledReason,
     consecutiveFailures: d.consecutiveFailures,
+    recentAttempts: toRecentAttempts(recent),
     createdAt: d.createdAt.toISOString(),
     updatedAt: d.updatedAt.toISOString(),
   };

@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { DestinationEntity } from './destination.entity';
 
+/** A destination's attempts in a window: how many, how many got a 2xx, the median duration. */
+export interface AttemptTally {
+  attempts: number;
+  succeeded: number;
+  p50DurationMs: number | null;
+}
+
 @Injectable()
 export class DestinationsRepository {
   private readonly repo: Repository<DestinationEntity>;
@@ -24,6 +31,25 @@ export class DestinationsRepository {
 
   findById(id: string): Promise<DestinationEntity | null> {
     return this.repo.findOneBy({ id, deletedAt: IsNull() });
+  }
+
+  /**
+   * Attempts at or after `since`, per destination, in one grouped query (attempts_at_idx finds
+   * the window). Destinations without attempts in it are absent from the map.
+   */
+  async tallyAttempts(ids: string[], since: Date): Promise<Map<string, AttemptTally>> {
+    if (ids.length === 0) return new Map();
+    const rows: (AttemptTally & { destinationId: string })[] = await this.dataSource.query(
+      `SELECT d.destination_id AS "destinationId",
+              count(*)::int AS attempts,
+              count(*) FILTER (WHERE a.status_code BETWEEN 200 AND 299)::int AS succeeded,
+              percentile_disc(0.5) WITHIN GROUP (ORDER BY a.duration_ms) AS "p50DurationMs"
+       FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+       WHERE a.at >= $1 AND d.destination_id = ANY($2::uuid[])
+       GROUP BY d.destination_id`,
+      [since, ids],
+    );
+    return new Map(rows.map(({ destinationId, ...tally }) => [destinationId, tally]));
   }
 
   save(destination: DestinationEntity): Promise<DestinationEntity> {

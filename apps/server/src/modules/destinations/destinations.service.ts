@@ -7,7 +7,7 @@ import type {
   UpdateDestination,
 } from '@hookyard/contracts';
 import { NotFoundError } from '../../common/domain-errors';
-import { toDestinationResponse } from './destination.mapper';
+import { NO_ATTEMPTS, RECENT_WINDOW_HOURS, toDestinationResponse } from './destination.mapper';
 import { DestinationEntity } from './destination.entity';
 import { DestinationsRepository } from './destinations.repository';
 
@@ -28,16 +28,16 @@ export class DestinationsService {
       deletedAt: null,
     });
     await this.destinations.insert(destination);
-    return toDestinationResponse(destination);
+    return toDestinationResponse(destination, NO_ATTEMPTS);
   }
 
   async list(): Promise<Page<DestinationResponse>> {
-    const all = await this.destinations.findAll();
-    return { data: all.map(toDestinationResponse), nextCursor: null };
+    return { data: await this.respond(await this.destinations.findAll()), nextCursor: null };
   }
 
   async get(id: string): Promise<DestinationResponse> {
-    return toDestinationResponse(await this.find(id));
+    const [response] = await this.respond([await this.find(id)]);
+    return response;
   }
 
   async update(
@@ -53,12 +53,23 @@ export class DestinationsService {
         consecutiveFailures: 0,
       });
     }
-    return toDestinationResponse(await this.destinations.save(destination));
+    const [response] = await this.respond([await this.destinations.save(destination)]);
+    return response;
   }
 
   async remove(id: string): Promise<void> {
     await this.find(id);
     await this.destinations.softDelete(id, new Date());
+  }
+
+  /** The destinations with their recent attempts, counted for all of them in one query. */
+  private async respond(destinations: DestinationEntity[]): Promise<DestinationResponse[]> {
+    const since = new Date(Date.now() - RECENT_WINDOW_HOURS * 3600 * 1000);
+    const tallies = await this.destinations.tallyAttempts(
+      destinations.map((d) => d.id),
+      since,
+    );
+    return destinations.map((d) => toDestinationResponse(d, tallies.get(d.id) ?? NO_ATTEMPTS));
   }
 
   private async find(id: string): Promise<DestinationEntity> {

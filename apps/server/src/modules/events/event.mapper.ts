@@ -1,10 +1,29 @@
 import { isUtf8 } from 'node:buffer';
-import type { DeliverySummary, EventResponse, EventSummary } from '@hookyard/contracts';
+import type {
+  DeliveryCounts,
+  DeliverySummary,
+  EventResponse,
+  EventSummary,
+} from '@hookyard/contracts';
 import type { DeliveryEntity } from '../deliveries/delivery.entity';
 import type { HeaderPairs } from './event.entity';
-import type { EventRow } from './events.repository';
+import type { EventListRow, EventRow } from './events.repository';
 
-export function toEventSummary(e: EventRow): EventSummary {
+/** No deliveries at all: a rejected request, a handshake, or no connection matched. */
+export const NO_DELIVERIES: DeliveryCounts = {
+  total: 0,
+  pending: 0,
+  succeeded: 0,
+  failed: 0,
+  dead: 0,
+  cancelled: 0,
+};
+
+export function toEventSummary(e: EventListRow): EventSummary {
+  return { ...eventFields(e), deliveryCounts: e.deliveryCounts };
+}
+
+function eventFields(e: EventRow): Omit<EventSummary, 'deliveryCounts'> {
   return {
     id: e.id,
     sourceId: e.sourceId,
@@ -49,7 +68,7 @@ export function toEventResponse(
 ): EventResponse {
   const utf8 = isUtf8(e.body);
   return {
-    ...toEventSummary(e),
+    ...eventFields(e),
     headers: headersObject(e.headers),
     body: e.body.toString(utf8 ? 'utf8' : 'base64'),
     bodyEncoding: utf8 ? 'utf8' : 'base64',

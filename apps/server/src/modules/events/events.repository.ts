@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { EventStatus, ListEventsQuery, RejectionDetails } from '@hookyard/contracts';
+import type {
+  DeliveryCounts,
+  EventStatus,
+  ListEventsQuery,
+  RejectionDetails,
+} from '@hookyard/contracts';
 import type { KeysetCursor } from '../../common/keyset-cursor';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity, type HeaderPairs } from './event.entity';
@@ -29,6 +34,7 @@ export interface NewDelivery {
 }
 
 export type EventRow = Omit<EventEntity, 'body'>;
+export type EventListRow = EventRow & { deliveryCounts: DeliveryCounts };
 
 /** Columns of an event without its body: list queries never read the bytes. */
 const SUMMARY_COLUMNS = `id, source_id AS "sourceId", received_at AS "receivedAt", method, path, query,
@@ -96,8 +102,12 @@ export class EventsRepository {
     return { id: first[0].id, duplicate: true };
   }
 
-  /** Newest first, keyset-paginated on (received_at, id): the same cost on page 1 and page 1000. */
-  async list(filter: ListEventsQuery, after: KeysetCursor | null): Promise<EventRow[]> {
+  /**
+   * Newest first, keyset-paginated on (received_at, id): the same cost on page 1 and page 1000.
+   * Each event's deliveries are counted by status for the page's rows only (the lateral join
+   * runs after the LIMIT, one deliveries_event_idx lookup per row).
+   */
+  async list(filter: ListEventsQuery, after: KeysetCursor | null): Promise<EventListRow[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     const arg = (value: unknown) => {
@@ -117,10 +127,25 @@ export class EventsRepository {
           OR headers::text ILIKE ${like} OR position(${bytes}::bytea IN body) > 0)`,
       );
     }
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM events
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY received_at DESC, id DESC
-      LIMIT ${arg(filter.limit + 1)}`;
+    const sql = `SELECT e.*, c.counts AS "deliveryCounts"
+      FROM (
+        SELECT ${SUMMARY_COLUMNS} FROM events
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY received_at DESC, id DESC
+        LIMIT ${arg(filter.limit + 1)}
+      ) e
+      LEFT JOIN LATERAL (
+        SELECT json_build_object(
+          'total', count(*),
+          'pending', count(*) FILTER (WHERE d.status IN ('scheduled', 'delivering')),
+          'succeeded', count(*) FILTER (WHERE d.status = 'succeeded'),
+          'failed', count(*) FILTER (WHERE d.status = 'failed'),
+          'dead', count(*) FILTER (WHERE d.status = 'dead'),
+          'cancelled', count(*) FILTER (WHERE d.status = 'cancelled')
+        ) AS counts
+        FROM deliveries d WHERE d.event_id = e.id
+      ) c ON true
+      ORDER BY e."receivedAt" DESC, e.id DESC`;
     return this.dataSource.query(sql, args);
   }
 

@@ -19,7 +19,7 @@ import { EventsRepository, type NewDelivery, type NewEvent } from '../events/eve
 import { ConnectionsRepository } from '../connections/connections.repository';
 import { matchesFilter } from '../deliveries/connection-filter';
 import { DeliveryQueue } from '../deliveries/delivery-queue';
-import { toEventSummary } from '../events/event.mapper';
+import { NO_DELIVERIES, toEventSummary } from '../events/event.mapper';
 import { StreamService } from '../stream/stream.service';
 import { BodyTooLargeError, readBody } from './body-reader';
 import { dedupeKey } from './dedupe-key';
@@ -267,9 +267,15 @@ export class IngestService {
   ): Promise<{ id: string; duplicate: boolean }> {
     const stored = await this.events.insertIngested(event, deliveries);
     if (!stored.duplicate) {
+      // Every delivery starts out scheduled.
+      const n = deliveries.length;
       this.stream.publish({
         type: 'event.created',
-        data: toEventSummary({ ...event, size: event.body.length }),
+        data: toEventSummary({
+          ...event,
+          size: event.body.length,
+          deliveryCounts: { ...NO_DELIVERIES, total: n, pending: n },
+        }),
       });
     }
     return stored;

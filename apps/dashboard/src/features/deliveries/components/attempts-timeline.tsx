@@ -11,7 +11,7 @@ import {
   headerValue,
 } from '../../../lib/format';
 
-const ERROR_KINDS: Record<AttemptErrorKind, string> = {
+export const ERROR_KINDS: Record<AttemptErrorKind, string> = {
   timeout: 'Timeout',
   connection_refused: 'Connection refused',
   connection_reset: 'Connection reset',

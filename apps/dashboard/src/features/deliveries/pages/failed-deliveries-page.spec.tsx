@@ -14,6 +14,7 @@ function dead(i: number): DeliveryResponse {
     attemptCount: 9,
     nextAttemptAt: null,
     lastStatusCode: 503,
+    edited: false,
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
   };

@@ -17,6 +17,13 @@ const CI: DestinationResponse = {
   disabledAt: null,
   disabledReason: null,
   consecutiveFailures: 0,
+  recentAttempts: {
+    windowHours: 24,
+    attempts: 0,
+    succeeded: 0,
+    successRate: null,
+    p50DurationMs: null,
+  },
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
 };

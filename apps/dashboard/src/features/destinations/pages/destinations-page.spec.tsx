@@ -17,13 +17,28 @@ function destination(overrides: Partial<DestinationResponse>): DestinationRespon
     disabledAt: null,
     disabledReason: null,
     consecutiveFailures: 0,
+    recentAttempts: {
+      windowHours: 24,
+      attempts: 0,
+      succeeded: 0,
+      successRate: null,
+      p50DurationMs: null,
+    },
     createdAt: '2025-01-01T00:00:00.000Z',
     updatedAt: '2025-01-01T00:00:00.000Z',
     ...overrides,
   };
 }
 
-const ACTIVE = destination({});
+const ACTIVE = destination({
+  recentAttempts: {
+    windowHours: 24,
+    attempts: 1204,
+    succeeded: 1168,
+    successRate: 1168 / 1204,
+    p50DurationMs: 120,
+  },
+});
 const PAUSED = destination({
   id: '00000000-0000-4000-8000-000000000002',
   name: 'Paused',
@@ -35,6 +50,13 @@ const DISABLED = destination({
   disabledAt: '2025-01-02T00:00:00.000Z',
   disabledReason: 'The destination answered 410 Gone',
   consecutiveFailures: 1,
+  recentAttempts: {
+    windowHours: 24,
+    attempts: 1000,
+    succeeded: 999,
+    successRate: 0.999,
+    p50DurationMs: 15,
+  },
 });
 
 function setUp() {
@@ -79,6 +101,19 @@ describe('DestinationsPage', () => {
     expect(bodyOf(api, `/api/v1/destinations/${ACTIVE.id}`)).toEqual({ paused: true });
     expect(bodyOf(api, `/api/v1/destinations/${PAUSED.id}`)).toEqual({ paused: false });
     expect(bodyOf(api, `/api/v1/destinations/${DISABLED.id}`)).toEqual({ disabled: false });
+  });
+
+  it('shows the success rate of the last 24 hours, rounded down, or that there were no attempts', async () => {
+    setUp();
+    renderWithProviders(<DestinationsPage />);
+
+    const active = await rowOf('CI');
+    expect(within(active).getByText(/^97% of 1,204 attempts \(24 h\)/)).toBeInTheDocument();
+    expect(within(active).getByText(/median 120 ms/)).toBeInTheDocument();
+    expect(
+      within(await rowOf('Gone')).getByText(/^99% of 1,000 attempts \(24 h\)/),
+    ).toBeInTheDocument();
+    expect(within(await rowOf('Paused')).getByText('No attempts in 24 h')).toBeInTheDocument();
   });
 
   it('sends a test event and says so', async () => {

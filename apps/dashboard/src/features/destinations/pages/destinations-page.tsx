@@ -1,4 +1,4 @@
-import type { DestinationResponse } from '@hookyard/contracts';
+import type { DestinationResponse, RecentAttempts } from '@hookyard/contracts';
 import {
   Anchor,
   Badge,
@@ -6,6 +6,7 @@ import {
   Code,
   Group,
   Modal,
+  RingProgress,
   Stack,
   Table,
   Text,
@@ -138,6 +139,42 @@ export function HealthBadge({ destination }: { destination: DestinationResponse 
   return <Badge color="teal">healthy</Badge>;
 }
 
+/** The share of the recent attempts that got a 2xx: a ring, and the same in words. */
+export function RecentSuccessRate({ recent }: { recent: RecentAttempts }) {
+  const period = `${recent.windowHours} h`;
+  if (recent.attempts === 0) {
+    return (
+      <Text size="xs" c="dimmed">
+        No attempts in {period}
+      </Text>
+    );
+  }
+  // Rounded down, so that one failure in thousands never shows as 100%.
+  const percent = Math.floor((recent.succeeded * 100) / recent.attempts);
+  const color = percent >= 95 ? 'teal' : percent >= 80 ? 'yellow' : 'red';
+  return (
+    <Group gap={6} wrap="nowrap">
+      <RingProgress
+        aria-hidden
+        size={30}
+        thickness={4}
+        roundCaps
+        sections={[{ value: percent, color }]}
+      />
+      <Text size="xs">
+        {percent}% of {recent.attempts.toLocaleString()}{' '}
+        {recent.attempts === 1 ? 'attempt' : 'attempts'} ({period})
+        {recent.p50DurationMs !== null && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            · median {formatDuration(recent.p50DurationMs)}
+          </Text>
+        )}
+      </Text>
+    </Group>
+  );
+}
+
 interface RowProps {
   destination: DestinationResponse;
   onEdit: () => void;
@@ -184,6 +221,7 @@ function DestinationRow({ destination, onEdit }: RowProps) {
               since {formatRelative(destination.disabledAt)}
             </Text>
           )}
+          <RecentSuccessRate recent={destination.recentAttempts} />
           <Anchor
             component={Link}
             to={`/deliveries/failed?destination=${destination.id}`}

@@ -13,6 +13,7 @@ import {
   Text,
   Title,
 } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { BodyViewer } from '../../../components/body-viewer';
@@ -23,6 +24,7 @@ import { ApiError } from '../../../lib/api-client';
 import { toCurl } from '../../../lib/curl';
 import { formatBytes, formatRelative, formatTime } from '../../../lib/format';
 import { DeliveryPanel } from '../../deliveries/components/delivery-panel';
+import { EditReplayModal } from '../../deliveries/components/edit-replay-modal';
 import { ReplayForm } from '../../deliveries/components/replay-form';
 import { useDestinations } from '../../destinations/use-destinations';
 import { useSources } from '../../sources/use-sources';
@@ -42,6 +44,7 @@ export function EventPage() {
   const event = useEvent(eventId);
   const sources = useSources();
   const destinations = useDestinations();
+  const [editing, editor] = useDisclosure(false);
 
   if (event.isPending) return <LoadingState label="Loading the event…" />;
   if (event.isError) {
@@ -162,11 +165,23 @@ export function EventPage() {
       </Stack>
 
       <Stack gap="sm">
-        <Title order={3}>Replay</Title>
+        <Group justify="space-between" wrap="wrap">
+          <Title order={3}>Replay</Title>
+          <Button variant="light" onClick={editor.open}>
+            Edit and replay
+          </Button>
+        </Group>
         <Text size="sm" c="dimmed">
-          Send this request again, byte for byte, to a destination or to any URL.
+          Send this request again, byte for byte, to a destination or to any URL; or change its
+          headers or body first, and compare the answers.
         </Text>
         <ReplayForm eventId={e.id} destinations={destinations.data?.data ?? []} />
+        <EditReplayModal
+          event={e}
+          destinations={destinations.data?.data ?? []}
+          opened={editing}
+          onClose={editor.close}
+        />
       </Stack>
     </Stack>
   );

@@ -1,9 +1,8 @@
-import type { DeliveryStatus, SourceResponse } from '@hookyard/contracts';
+import type { SourceResponse } from '@hookyard/contracts';
 import { Anchor, Button, Center, Group, Stack, Text, Title } from '@mantine/core';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { EmptyListState, ErrorState, LoadingState } from '../../../components/page-states';
-import { useRecentDeliveries } from '../../deliveries/use-deliveries';
 import { useSources } from '../../sources/use-sources';
 import { EventFilters } from '../components/event-filters';
 import { EventsTable } from '../components/events-table';
@@ -30,18 +29,17 @@ export function EventsPage() {
 
   const events = useEvents(filters);
   const sources = useSources();
-  const recent = useRecentDeliveries();
 
   const sourcesById = useMemo(
     () => new Map<string, SourceResponse>((sources.data?.data ?? []).map((s) => [s.id, s])),
     [sources.data],
   );
-  const statusesByEvent = useMemo(() => {
-    const map = new Map<string, DeliveryStatus[]>();
-    for (const d of recent.data?.data ?? [])
-      map.set(d.eventId, [...(map.get(d.eventId) ?? []), d.status]);
-    return map;
-  }, [recent.data]);
+
+  // Scrolling near the end loads the next page; after a failure, only the button tries again.
+  const { hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage } = events;
+  const loadMoreNearEnd = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage && !isFetchNextPageError) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, isFetchNextPageError, fetchNextPage]);
 
   const onChange = (next: EventFilterValues) => {
     setChosenAt(Date.now());
@@ -58,7 +56,7 @@ export function EventsPage() {
       <EventFilters value={values} onChange={onChange} sources={sources.data?.data ?? []} />
       {events.isPending ? (
         <LoadingState label="Loading events…" />
-      ) : events.isError ? (
+      ) : events.isError && !events.data ? (
         <ErrorState
           error={events.error}
           title="Could not load events"
@@ -85,16 +83,23 @@ export function EventsPage() {
         )
       ) : (
         <>
-          <EventsTable events={rows} sources={sourcesById} deliveries={statusesByEvent} />
+          <EventsTable events={rows} sources={sourcesById} onNearEnd={loadMoreNearEnd} />
           <Center>
-            {events.hasNextPage ? (
-              <Button
-                variant="default"
-                loading={events.isFetchingNextPage}
-                onClick={() => void events.fetchNextPage()}
-              >
-                Load more
-              </Button>
+            {hasNextPage ? (
+              <Stack gap={4} align="center">
+                {isFetchNextPageError && (
+                  <Text size="sm" c="red">
+                    Could not load more events
+                  </Text>
+                )}
+                <Button
+                  variant="default"
+                  loading={isFetchingNextPage}
+                  onClick={() => void fetchNextPage()}
+                >
+                  Load more
+                </Button>
+              </Stack>
             ) : (
               <Text size="sm" c="dimmed">
                 {rows.length} {rows.length === 1 ? 'event' : 'events'}, all loaded

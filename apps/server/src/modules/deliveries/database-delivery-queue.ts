@@ -1,0 +1,138 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
+import { DeliveriesRepository, LEASE_MARGIN_MS } from './deliveries.repository';
+import { DeliveryExecutorToken, DeliveryQueue, type QueuedAttempt } from './delivery-queue';
+
+/** Looks for due deliveries this often even when nothing here woke it (another process queued them). */
+const POLL_INTERVAL_MS = 1000;
+/** How long shutdown waits for attempts in flight before leaving them to their lease. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * The transport without Redis: this process claims due deliveries straight from the database
+ * (`FOR UPDATE SKIP LOCKED`, oldest due first, up to the worker concurrency) and runs them with
+ * the executor the Bull worker uses. Nothing is held in memory that the database does not
+ * have, so a restart loses nothing: what was due is claimed on boot, and a delivery whose
+ * worker died is claimed again when its lease ends. Several processes may share one
+ * PostgreSQL this way; standalone mode is one process on the embedded database.
+ *
+ * `enqueue` only wakes the loop (now, or at the attempt's time).
+ */
+@Injectable()
+export class DatabaseDeliveryQueue
+  extends DeliveryQueue
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
+  private readonly logger = new Logger(DatabaseDeliveryQueue.name);
+  private running = false;
+  private inFlight = 0;
+  private pumping = false;
+  private pumpAgain = false;
+  private poll: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private drained: (() => void) | null = null;
+
+  constructor(
+    private readonly deliveries: DeliveriesRepository,
+    private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.role === 'api') return;
+    this.running = true;
+    this.poll = setInterval(() => this.wake(), POLL_INTERVAL_MS);
+    this.poll.unref();
+    this.wake();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    if (this.poll) clearInterval(this.poll);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      this.drained = resolve;
+      setTimeout(resolve, DRAIN_TIMEOUT_MS).unref();
+    });
+  }
+
+  enqueue(attempts: QueuedAttempt[]): Promise<void> {
+    const now = Date.now();
+    for (const a of attempts) {
+      const at = a.runAt?.getTime() ?? now;
+      if (at <= now) this.wake();
+      else this.wakeAt(at);
+    }
+    return Promise.resolve();
+  }
+
+  /** Attempts running in this process. */
+  depth(): number {
+    return this.inFlight;
+  }
+
+  private wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  private wakeAt(at: number): void {
+    if (!this.running || at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.wake();
+    }, at - Date.now());
+    this.timer.unref();
+  }
+
+  /** Claims and starts what is due while there is room, then sets the timer for the next due time. */
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    const executor = this.moduleRef.get(DeliveryExecutorToken, { strict: false });
+    try {
+      do {
+        this.pumpAgain = false;
+        const room = this.config.workerConcurrency - this.inFlight;
+        if (room <= 0) break;
+        const claimed = await this.deliveries.claimDue(room, LEASE_MARGIN_MS);
+        for (const delivery of claimed) {
+          this.inFlight++;
+          void executor.runClaimed(delivery).finally(() => this.settled());
+        }
+        // A full batch may have left more behind.
+        if (claimed.length === room) this.pumpAgain = true;
+      } while (this.pumpAgain && this.running);
+      const next = await this.deliveries.nextDueAt();
+      if (next) this.wakeAt(Math.max(next.getTime(), Date.now() + 1));
+    } catch (error) {
+      this.logger.warn(`Claiming due deliveries failed: ${(error as Error).message}`);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    if (this.running) this.wake();
+    else if (this.inFlight === 0) this.drained?.();
+  }
+}

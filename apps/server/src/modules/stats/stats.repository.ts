@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { StatsQuery } from '@hookyard/contracts';
+import type { StatsWindow } from './stats-window';
+
+export type StatsScope = Pick<StatsQuery, 'sourceId' | 'destinationId'>;
+
+export interface BucketRow {
+  at: Date;
+  accepted: number;
+  rejected: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface LatencyRow {
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface FailingDestinationRow {
+  id: string;
+  name: string;
+  failedAttempts: number;
+  attempts: number;
+  lastError: string;
+  lastFailedAt: Date;
+}
+
+/** An attempt failed unless it was answered 2xx (a timeout or network error has no status). */
+const FAILED = `(a.status_code BETWEEN 200 AND 299) IS NOT TRUE`;
+
+type Arg = (value: unknown) => string;
+
+interface WindowSql {
+  since: string;
+  until: string;
+}
+
+/** `$n` placeholders for one statement, numbered as values are added. */
+function placeholders() {
+  const args: unknown[] = [];
+  const arg: Arg = (value) => {
+    args.push(value);
+    return `$${args.length}`;
+  };
+  return { args, arg };
+}
+
+/** The window's bounds as SQL. */
+function windowSql(window: StatsWindow, arg: Arg): WindowSql {
+  return { since: `${arg(window.since)}::timestamptz`, until: `${arg(window.until)}::timestamptz` };
+}
+
+/** `FROM … WHERE …` of the events in the window and scope (to a destination: events sent there). */
+function eventsIn(w: WindowSql, scope: StatsScope, arg: Arg): string {
+  const where = [`e.received_at >= ${w.since}`, `e.received_at <= ${w.until}`];
+  if (scope.sourceId) where.push(`e.source_id = ${arg(scope.sourceId)}`);
+  if (scope.destinationId) {
+    where.push(`EXISTS (SELECT 1 FROM deliveries d
+      WHERE d.event_id = e.id AND d.destination_id = ${arg(scope.destinationId)})`);
+  }
+  return `FROM events e WHERE ${where.join(' AND ')}`;
+}
+
+/** `FROM … WHERE …` of the attempts in the window and scope, as `a` joined to their delivery `d`. */
+function attemptsIn(w: WindowSql, scope: StatsScope, arg: Arg): string {
+  const where = [`a.at >= ${w.since}`, `a.at <= ${w.until}`];
+  if (scope.destinationId) where.push(`d.destination_id = ${arg(scope.destinationId)}`);
+  if (scope.sourceId) {
+    where.push(`EXISTS (SELECT 1 FROM events e
+      WHERE e.id = d.event_id AND e.source_id = ${arg(scope.sourceId)})`);
+  }
+  return `FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE ${where.join(' AND ')}`;
+}
+
+/** Aggregates over events and attempts for the Overview: hand-written SQL, one statement each. */
+@Injectable()
+export class StatsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** One row per bucket of the window, oldest first; buckets without rows count zero. */
+  series(window: StatsWindow, scope: StatsScope): Promise<BucketRow[]> {
+    const { args, arg } = placeholders();
+    const w = windowSql(window, arg);
+    // `since` is bucket-aligned, so date_bin(width, t, since) is the start of t's bucket.
+    const width = `(${arg(window.bucketSeconds)} * interval '1 second')`;
+    return this.dataSource.query(
+      `WITH buckets AS (
+         SELECT generate_series(${w.since}, ${w.until}, ${width}) AS at
+       ), ev AS (
+         SELECT date_bin(${width}, e.received_at, ${w.since}) AS at,
+                count(*) FILTER (WHERE e.status = 'accepted') AS accepted,
+                count(*) FILTER (WHERE e.status = 'rejected') AS rejected
+         ${eventsIn(w, scope, arg)}
+         GROUP BY 1
+       ), att AS (
+         SELECT date_bin(${width}, a.at, ${w.since}) AS at,
+                count(*) FILTER (WHERE NOT ${FAILED}) AS succeeded,
+                count(*) FILTER (WHERE ${FAILED}) AS failed
+         ${attemptsIn(w, scope, arg)}
+         GROUP BY 1
+       )
+       SELECT b.at,
+              coalesce(ev.accepted, 0)::int AS accepted,
+              coalesce(ev.rejected, 0)::int AS rejected,
+              coalesce(att.succeeded, 0)::int AS succeeded,
+              coalesce(att.failed, 0)::int AS failed
+       FROM buckets b
+       LEFT JOIN ev ON ev.at = b.at
+       LEFT JOIN att ON att.at = b.at
+       ORDER BY b.at`,
+      args,
+    );
+  }
+
+  /** Median and 95th percentile of attempt durations (interpolated); null without attempts. */
+  async latency(window: StatsWindow, scope: StatsScope): Promise<LatencyRow> {
+    const { args, arg } = placeholders();
+    const w = windowSql(window, arg);
+    const rows: LatencyRow[] = await this.dataSource.query(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY a.duration_ms) AS p50,
+              percentile_cont(0.95) WITHIN GROUP (ORDER BY a.duration_ms) AS p95
+       ${attemptsIn(w, scope, arg)}`,
+      args,
+    );
+    return rows[0];
+  }
+
+  /**
+   * Live destinations with the most failed attempts in the window (then the highest failure
+   * rate), each with its latest failure. The latest failure is looked up for the few
+   * destinations kept, by its time, rather than carried through the aggregate.
+   */
+  topFailingDestinations(
+    window: StatsWindow,
+    scope: StatsScope,
+    limit: number,
+  ): Promise<FailingDestinationRow[]> {
+    const { args, arg } = placeholders();
+    const w = windowSql(window, arg);
+    return this.dataSource.query(
+      `WITH per AS (
+         SELECT d.destination_id AS id,
+                count(*) FILTER (WHERE ${FAILED})::int AS failed,
+                count(*)::int AS total,
+                max(a.at) FILTER (WHERE ${FAILED}) AS last_failed_at
+         ${attemptsIn(w, scope, arg)} AND d.destination_id IS NOT NULL
+         GROUP BY d.destination_id
+         HAVING count(*) FILTER (WHERE ${FAILED}) > 0
+       )
+       SELECT per.id, dst.name, per.failed AS "failedAttempts", per.total AS attempts,
+              last.error AS "lastError", per.last_failed_at AS "lastFailedAt"
+       FROM per
+       JOIN destinations dst ON dst.id = per.id AND dst.deleted_at IS NULL
+       CROSS JOIN LATERAL (
+         SELECT coalesce(a.error, 'HTTP ' || a.status_code) AS error
+         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+         WHERE a.at = per.last_failed_at AND d.destination_id = per.id AND ${FAILED}
+         ORDER BY a.n DESC
+         LIMIT 1
+       ) last
+       ORDER BY per.failed DESC, per.failed::float8 / per.total DESC, dst.name, per.id
+       LIMIT ${arg(limit)}`,
+      args,
+    );
+  }
+}
