@@ -104,7 +104,7 @@ async function startHookyard(
       partial = lines.pop() ?? '';
       for (const line of lines) {
         log.push(line);
-        if (line.includes('Hookyard listening')) ready();
+        if (line.includes('Hookyard is running')) ready();
       }
     });
   };

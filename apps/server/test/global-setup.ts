@@ -29,7 +29,11 @@ export default async function globalSetup(): Promise<void> {
   url.pathname = `/${name}`;
   process.env.HOOKYARD_TEST_DATABASE_URL = url.toString();
 
-  const dataSource = createDataSource({ databaseUrl: url.toString(), databasePoolSize: 1 });
+  const dataSource = createDataSource({
+    databaseUrl: url.toString(),
+    databasePoolSize: 1,
+    dataDir: '',
+  });
   await dataSource.initialize();
   await runMigrations(dataSource);
   await dataSource.destroy();

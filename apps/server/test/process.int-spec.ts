@@ -32,10 +32,17 @@ describe('the server process', () => {
   });
 
   it.each([
-    [{}, 'Invalid configuration: DATABASE_URL is required'],
     [
       { DATABASE_URL: 'postgres://127.0.0.1:5432/x' },
-      'Invalid configuration: HOOKYARD_ADMIN_TOKEN is required',
+      'Invalid configuration: HOOKYARD_ADMIN_TOKEN is required with DATABASE_URL (the management API bearer token)',
+    ],
+    [
+      { HOOKYARD_ROLE: 'worker', HOOKYARD_DATA_DIR: '/tmp/hookyard-never-created' },
+      'Invalid configuration: HOOKYARD_ROLE must be all without DATABASE_URL (the embedded database belongs to one process)',
+    ],
+    [
+      { HOOKYARD_DATA_DIR: '/dev/null/hookyard' },
+      'The data folder /dev/null/hookyard is not writable (ENOTDIR): set HOOKYARD_DATA_DIR to a folder Hookyard may write',
     ],
     [
       { DATABASE_URL: 'postgres://127.0.0.1:5432/x', HOOKYARD_ADMIN_TOKEN: ADMIN_TOKEN, PORT: 'x' },

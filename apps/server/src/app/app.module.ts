@@ -6,6 +6,7 @@ import { AuthGuard } from '../common/auth.guard';
 import { HttpExceptionFilter } from '../common/http-exception.filter';
 import type { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
+import { DeclaredConfigModule } from '../config-as-code/declared-config.module';
 import { dataSourceOptions } from '../database/data-source';
 import { ConnectionsModule } from '../modules/connections/connections.module';
 import { DeliveriesModule } from '../modules/deliveries/deliveries.module';
@@ -40,6 +41,7 @@ export class AppModule {
         DeliveriesModule.forRoot(config),
         IngestModule,
         StatsModule,
+        DeclaredConfigModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -18,7 +18,7 @@ export interface RouteInfo {
 /** Builds the HTTP application (not listening yet): used by `main.ts` and by the tests. */
 export async function createApp(
   config: AppConfig,
-  options: { routes?: RouteInfo[] } = {},
+  options: { routes?: RouteInfo[]; shutdownHooks?: boolean } = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: API_BODY_LIMIT,
@@ -40,7 +40,8 @@ export async function createApp(
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // `main.ts` handles the signals itself (once, however many arrive); tests close the app.
+  if (options.shutdownHooks ?? true) app.enableShutdownHooks();
   await app.register(ingestRoutes, { ingest: app.get<IngestService>(IngestService) });
   if (hasDashboard(config.dashboardDir))
     await app.register(dashboardRoutes, { root: config.dashboardDir });

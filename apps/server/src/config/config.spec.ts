@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { loadConfig } from './config';
 
 const base = {
@@ -18,6 +19,53 @@ describe('loadConfig', () => {
       trustProxy: false,
       migrateOnStart: true,
     });
+  });
+
+  it('runs standalone without DATABASE_URL: embedded database, local defaults, kept token', () => {
+    const tokenFolders: string[] = [];
+    const config = loadConfig({ HOOKYARD_DATA_DIR: 'data/hy' }, (dataDir) => {
+      tokenFolders.push(dataDir);
+      return 'a-token-kept-in-the-folder';
+    });
+    expect(config).toMatchObject({
+      mode: 'standalone',
+      databaseUrl: null,
+      dataDir: resolve('data/hy'),
+      host: '127.0.0.1',
+      allowPrivateDestinations: true,
+      adminToken: 'a-token-kept-in-the-folder',
+    });
+    expect(tokenFolders).toEqual([resolve('data/hy')]);
+    // Set variables still win.
+    expect(
+      loadConfig(
+        {
+          HOOKYARD_ADMIN_TOKEN: 'an-admin-token-from-env',
+          HOOKYARD_HOST: '0.0.0.0',
+          HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: 'false',
+        },
+        () => {
+          throw new Error('the folder is not read when the token is set');
+        },
+      ),
+    ).toMatchObject({
+      adminToken: 'an-admin-token-from-env',
+      host: '0.0.0.0',
+      allowPrivateDestinations: false,
+    });
+  });
+
+  it('is in production mode with DATABASE_URL: listens everywhere, private destinations refused', () => {
+    expect(loadConfig(base)).toMatchObject({
+      mode: 'production',
+      databaseUrl: 'postgres://u@db:5432/hookyard',
+      host: '0.0.0.0',
+      allowPrivateDestinations: false,
+      configFile: null,
+    });
+    expect(loadConfig({ ...base, HOOKYARD_CONFIG: 'conf/hookyard.yaml' }).configFile).toBe(
+      resolve('conf/hookyard.yaml'),
+    );
   });
 
   it('treats an empty variable as unset', () => {
@@ -53,15 +101,17 @@ describe('loadConfig', () => {
   });
 
   it.each([
-    [{ DATABASE_URL: undefined }, 'Invalid configuration: DATABASE_URL is required'],
-    [{ DATABASE_URL: '' }, 'Invalid configuration: DATABASE_URL is required'],
+    [
+      { DATABASE_URL: undefined, HOOKYARD_ROLE: 'worker' },
+      'Invalid configuration: HOOKYARD_ROLE must be all without DATABASE_URL',
+    ],
     [
       { DATABASE_URL: 'mysql://x' },
       'Invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql://',
     ],
     [
       { HOOKYARD_ADMIN_TOKEN: undefined },
-      'Invalid configuration: HOOKYARD_ADMIN_TOKEN is required',
+      'Invalid configuration: HOOKYARD_ADMIN_TOKEN is required with DATABASE_URL',
     ],
     [
       { HOOKYARD_ADMIN_TOKEN: 'short' },
@@ -77,6 +127,10 @@ describe('loadConfig', () => {
     [
       { HOOKYARD_MIGRATE_ON_START: 'maybe' },
       'Invalid configuration: HOOKYARD_MIGRATE_ON_START must be true or false',
+    ],
+    [
+      { HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: 'sometimes' },
+      'Invalid configuration: HOOKYARD_ALLOW_PRIVATE_DESTINATIONS must be true or false',
     ],
   ])('refuses %j with one line naming the variable', (change, message) => {
     const env: Record<string, string | undefined> = { ...base, ...change };

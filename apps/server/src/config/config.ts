@@ -1,5 +1,6 @@
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { adminTokenFromDataDir } from './data-dir';
 
 /**
  * The only place that reads `process.env`. Every variable is validated once at
@@ -25,7 +26,9 @@ const envSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOOKYARD_HOST: z.string().min(1).optional(),
   HOOKYARD_PUBLIC_URL: urlWithProtocol(['http:', 'https:']).optional(),
-  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']),
+  DATABASE_URL: urlWithProtocol(['postgres:', 'postgresql:']).optional(),
+  HOOKYARD_DATA_DIR: z.string().min(1).default('.hookyard'),
+  HOOKYARD_CONFIG: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: urlWithProtocol(['redis:', 'rediss:']).optional(),
   HOOKYARD_REDIS_PREFIX: z
@@ -35,9 +38,7 @@ const envSchema = z.object({
   HOOKYARD_ROLE: z
     .enum(['all', 'api', 'worker'], { error: 'must be all, api or worker' })
     .default('all'),
-  HOOKYARD_ADMIN_TOKEN: z
-    .string({ error: 'is required: the management API bearer token' })
-    .min(16, 'must be at least 16 characters'),
+  HOOKYARD_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HOOKYARD_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -61,7 +62,7 @@ const envSchema = z.object({
     )
     .optional(),
   HOOKYARD_DASHBOARD_DIR: z.string().min(1).optional(),
-  HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: booleanFromEnv.default(false),
+  HOOKYARD_ALLOW_PRIVATE_DESTINATIONS: booleanFromEnv.optional(),
   HOOKYARD_ALLOWED_DESTINATION_CIDRS: z
     .string()
     .default('')
@@ -85,11 +86,21 @@ const envSchema = z.object({
 export type TrustProxy = boolean | string[] | number;
 
 export interface AppConfig {
+  /**
+   * `standalone` when `DATABASE_URL` is unset: the embedded PGlite database in `dataDir`, one
+   * process, defaults for local debugging. `production` otherwise.
+   */
+  mode: 'standalone' | 'production';
   port: number;
   host: string;
   publicUrl: string;
-  databaseUrl: string;
+  /** Null in standalone mode. */
+  databaseUrl: string | null;
   databasePoolSize: number;
+  /** Standalone mode's folder: the embedded database, the generated admin token, the lock. */
+  dataDir: string;
+  /** A `hookyard.yaml` of sources, destinations and connections applied at start. */
+  configFile: string | null;
   redisUrl: string | null;
   /** Prefix of every Redis key and channel (Bull queues, rate limits, the live stream). */
   redisPrefix: string;
@@ -128,7 +139,14 @@ function parseTrustProxy(raw: string): TrustProxy {
   return value.split(',').map((part) => part.trim());
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/**
+ * `adminTokenFor` supplies standalone mode's token when `HOOKYARD_ADMIN_TOKEN` is unset: by
+ * default the one kept in the data folder, generated on first start.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  adminTokenFor: (dataDir: string) => string = adminTokenFromDataDir,
+): AppConfig {
   // An empty variable (`FOO=` in an env file) means unset, as for the shell.
   const set = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(set);
@@ -140,17 +158,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${name} ${message}`);
   }
   const e = parsed.data;
-  const host = e.HOOKYARD_HOST ?? '0.0.0.0';
+  const standalone = e.DATABASE_URL === undefined;
+  if (!standalone && e.HOOKYARD_ADMIN_TOKEN === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: HOOKYARD_ADMIN_TOKEN is required with DATABASE_URL (the management API bearer token)',
+    );
+  }
+  if (standalone && e.HOOKYARD_ROLE !== 'all') {
+    throw new ConfigError(
+      'Invalid configuration: HOOKYARD_ROLE must be all without DATABASE_URL (the embedded database belongs to one process)',
+    );
+  }
+  const dataDir = resolve(e.HOOKYARD_DATA_DIR);
   return {
+    mode: standalone ? 'standalone' : 'production',
     port: e.PORT,
-    host,
+    // Standalone is for a developer's machine: not reachable from the network unless asked.
+    host: e.HOOKYARD_HOST ?? (standalone ? '127.0.0.1' : '0.0.0.0'),
     publicUrl: (e.HOOKYARD_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
-    databaseUrl: e.DATABASE_URL,
+    databaseUrl: e.DATABASE_URL ?? null,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    dataDir,
+    configFile: e.HOOKYARD_CONFIG === undefined ? null : resolve(e.HOOKYARD_CONFIG),
     redisUrl: e.REDIS_URL ?? null,
     redisPrefix: e.HOOKYARD_REDIS_PREFIX,
     role: e.HOOKYARD_ROLE,
-    adminToken: e.HOOKYARD_ADMIN_TOKEN,
+    adminToken: e.HOOKYARD_ADMIN_TOKEN ?? adminTokenFor(dataDir),
     maxBodyBytes: e.HOOKYARD_MAX_BODY_BYTES,
     trustProxy: parseTrustProxy(e.HOOKYARD_TRUST_PROXY),
     logLevel: e.HOOKYARD_LOG_LEVEL,
@@ -162,7 +195,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     alertSecret: e.HOOKYARD_ALERT_SECRET ?? null,
     dashboardDir:
       e.HOOKYARD_DASHBOARD_DIR ?? join(dirname(process.argv[1] ?? '.'), '..', 'dashboard'),
-    allowPrivateDestinations: e.HOOKYARD_ALLOW_PRIVATE_DESTINATIONS,
+    // Standalone forwards to the developer's own services on localhost.
+    allowPrivateDestinations: e.HOOKYARD_ALLOW_PRIVATE_DESTINATIONS ?? standalone,
     allowedDestinationCidrs: e.HOOKYARD_ALLOWED_DESTINATION_CIDRS,
   };
 }

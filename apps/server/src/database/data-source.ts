@@ -1,5 +1,6 @@
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/config';
+import { databaseDir } from '../config/data-dir';
 import { ConnectionEntity } from '../modules/connections/connection.entity';
 import { AttemptEntity } from '../modules/deliveries/attempt.entity';
 import { DeliveryEntity } from '../modules/deliveries/delivery.entity';
@@ -7,6 +8,7 @@ import { DestinationEntity } from '../modules/destinations/destination.entity';
 import { EventEntity } from '../modules/events/event.entity';
 import { SourceEntity } from '../modules/sources/source.entity';
 import { migrations } from './migrations';
+import { pgliteDriver } from './pglite-pool';
 
 export const entities = [
   SourceEntity,
@@ -17,12 +19,17 @@ export const entities = [
   AttemptEntity,
 ];
 
-export function dataSourceOptions(
-  config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize'>,
-): DataSourceOptions {
+export type DatabaseConfig = Pick<AppConfig, 'databaseUrl' | 'databasePoolSize' | 'dataDir'>;
+
+/** PostgreSQL at `DATABASE_URL`, or else the embedded PGlite in the data folder: one schema, one SQL. */
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  const connection =
+    config.databaseUrl === null
+      ? { driver: pgliteDriver(databaseDir(config.dataDir)) }
+      : { url: config.databaseUrl };
   return {
     type: 'postgres',
-    url: config.databaseUrl,
+    ...connection,
     entities,
     migrations,
     migrationsTableName: 'migrations',
@@ -54,8 +61,6 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
   }
 }
 
-export function createDataSource(
-  config: Pick<AppConfig, 'databaseUrl' | 'databasePoolSize'>,
-): DataSource {
+export function createDataSource(config: DatabaseConfig): DataSource {
   return new DataSource(dataSourceOptions(config));
 }

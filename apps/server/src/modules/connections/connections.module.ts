@@ -9,6 +9,6 @@ import { ConnectionsService } from './connections.service';
   imports: [SourcesModule, DestinationsModule],
   controllers: [ConnectionsController],
   providers: [ConnectionsRepository, ConnectionsService],
-  exports: [ConnectionsRepository],
+  exports: [ConnectionsRepository, ConnectionsService],
 })
 export class ConnectionsModule {}

@@ -6,6 +6,6 @@ import { DestinationsService } from './destinations.service';
 @Module({
   controllers: [DestinationsController],
   providers: [DestinationsRepository, DestinationsService],
-  exports: [DestinationsRepository],
+  exports: [DestinationsRepository, DestinationsService],
 })
 export class DestinationsModule {}

@@ -6,6 +6,6 @@ import { SourcesService } from './sources.service';
 @Module({
   controllers: [SourcesController],
   providers: [SourcesRepository, SourcesService],
-  exports: [SourcesRepository],
+  exports: [SourcesRepository, SourcesService],
 })
 export class SourcesModule {}
