@@ -5,3 +5,4 @@ export * from './lib/connections';
 export * from './lib/events';
 export * from './lib/deliveries';
 export * from './lib/stats';
+export * from './lib/cli';
