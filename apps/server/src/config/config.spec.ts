@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       dataDir: resolve('data/hy'),
       host: '127.0.0.1',
       allowPrivateDestinations: true,
+      logLevel: 'warn',
       adminToken: 'a-token-kept-in-the-folder',
     });
     expect(tokenFolders).toEqual([resolve('data/hy')]);
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u@db:5432/hookyard',
       host: '0.0.0.0',
       allowPrivateDestinations: false,
+      logLevel: 'info',
       configFile: null,
     });
     expect(loadConfig({ ...base, HOOKYARD_CONFIG: 'conf/hookyard.yaml' }).configFile).toBe(

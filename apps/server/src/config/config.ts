@@ -48,7 +48,7 @@ const envSchema = z.object({
   HOOKYARD_TRUST_PROXY: z.string().default('false'),
   HOOKYARD_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-    .default('info'),
+    .optional(),
   HOOKYARD_MIGRATE_ON_START: booleanFromEnv.default(true),
   HOOKYARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   HOOKYARD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
@@ -186,7 +186,8 @@ export function loadConfig(
     adminToken: e.HOOKYARD_ADMIN_TOKEN ?? adminTokenFor(dataDir),
     maxBodyBytes: e.HOOKYARD_MAX_BODY_BYTES,
     trustProxy: parseTrustProxy(e.HOOKYARD_TRUST_PROXY),
-    logLevel: e.HOOKYARD_LOG_LEVEL,
+    // Standalone's terminal shows the banner, not a log line per request: the dashboard has them.
+    logLevel: e.HOOKYARD_LOG_LEVEL ?? (standalone ? 'warn' : 'info'),
     migrateOnStart: e.HOOKYARD_MIGRATE_ON_START,
     workerConcurrency: e.HOOKYARD_WORKER_CONCURRENCY,
     sweepIntervalMs: e.HOOKYARD_SWEEP_INTERVAL_MS,
