@@ -8,6 +8,7 @@ import type {
   RejectionDetails,
 } from '@hookyard/contracts';
 import type { KeysetCursor } from '../../common/keyset-cursor';
+import { GroupCommit } from '../../database/group-commit';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity, type HeaderPairs } from './event.entity';
 
@@ -34,6 +35,58 @@ export interface NewDelivery {
 }
 
 export type EventRow = Omit<EventEntity, 'body'>;
+
+interface IngestWrite {
+  event: NewEvent;
+  deliveries: NewDelivery[];
+}
+interface IngestWritten {
+  id: string;
+  duplicate: boolean;
+}
+
+const EVENT_INSERT_COLUMNS = `id, source_id, received_at, method, path, query, headers, body, content_type,
+  size, source_ip, status, rejection, dedupe_key, handshake`;
+/** The columns' types, for the parameters of a multi-row VALUES list. */
+const EVENT_INSERT_TYPES = [
+  'uuid',
+  'uuid',
+  'timestamptz',
+  'text',
+  'text',
+  'text',
+  'jsonb',
+  'bytea',
+  'text',
+  'integer',
+  'text',
+  'text',
+  'jsonb',
+  'text',
+  'text',
+];
+
+/** An event's values in the order of EVENT_INSERT_COLUMNS. */
+function eventValues(e: NewEvent): unknown[] {
+  return [
+    e.id,
+    e.sourceId,
+    e.receivedAt,
+    e.method,
+    e.path,
+    e.query,
+    JSON.stringify(e.headers),
+    e.body,
+    e.contentType,
+    e.body.length,
+    e.sourceIp,
+    e.status,
+    e.rejection === null ? null : JSON.stringify(e.rejection),
+    e.dedupeKey,
+    e.handshake,
+  ];
+}
+
 export type EventListRow = EventRow & { deliveryCounts: DeliveryCounts };
 
 /** Columns of an event without its body: list queries never read the bytes. */
@@ -47,24 +100,33 @@ function escapeLike(text: string): string {
 
 @Injectable()
 export class EventsRepository {
+  /** Ingest writes: one statement per group of requests that arrive together. */
+  private readonly ingestWrites = new GroupCommit<IngestWrite, IngestWritten>({
+    one: (w) => this.insertOne(w),
+    many: (ws) => this.insertMany(ws),
+  });
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * The ingest write, hand-written for the hot path. One statement, so it commits
-   * before it returns. A duplicate dedupe key inserts nothing (the partial unique
-   * index decides, so concurrent duplicates cannot both win) and returns the first
-   * event's id instead.
+   * The ingest write, hand-written for the hot path, through group commit: requests that arrive
+   * while a write runs share the next statement. Resolves once the event is committed. A
+   * duplicate dedupe key inserts nothing (the partial unique index decides, so concurrent
+   * duplicates cannot both win) and returns the first event's id instead.
    */
-  async insertIngested(
+  insertIngested(
     e: NewEvent,
     deliveries: NewDelivery[] = [],
   ): Promise<{ id: string; duplicate: boolean }> {
-    // The event and its deliveries in one statement: both commit, or neither; a
-    // duplicate inserts no event, so it creates no deliveries either.
+    return this.ingestWrites.submit({ event: e, deliveries });
+  }
+
+  /** One event and its deliveries in one statement: both commit, or neither. */
+  private async insertOne({ event: e, deliveries }: IngestWrite): Promise<IngestWritten> {
+    // A duplicate inserts no event, so it creates no deliveries either.
     const inserted: { id: string }[] = await this.dataSource.query(
       `WITH e AS (
-         INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, content_type,
-                             size, source_ip, status, rejection, dedupe_key, handshake)
+         INSERT INTO events (${EVENT_INSERT_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
          ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
          RETURNING id
@@ -74,32 +136,65 @@ export class EventsRepository {
          FROM e, unnest($16::uuid[], $17::uuid[]) AS x(id, destination_id)
        )
        SELECT id FROM e`,
-      [
-        e.id,
-        e.sourceId,
-        e.receivedAt,
-        e.method,
-        e.path,
-        e.query,
-        JSON.stringify(e.headers),
-        e.body,
-        e.contentType,
-        e.body.length,
-        e.sourceIp,
-        e.status,
-        e.rejection === null ? null : JSON.stringify(e.rejection),
-        e.dedupeKey,
-        e.handshake,
-        deliveries.map((d) => d.id),
-        deliveries.map((d) => d.destinationId),
-      ],
+      [...eventValues(e), deliveries.map((d) => d.id), deliveries.map((d) => d.destinationId)],
     );
     if (inserted.length === 1) return { id: inserted[0].id, duplicate: false };
+    return { id: await this.firstWithKey(e), duplicate: true };
+  }
+
+  /** A group of events and their deliveries in one statement. */
+  private async insertMany(writes: IngestWrite[]): Promise<IngestWritten[]> {
+    const args: unknown[] = [];
+    const rows = writes.map(({ event }) => {
+      const first = args.length;
+      args.push(...eventValues(event));
+      return `(${EVENT_INSERT_TYPES.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
+    });
+    const deliveries = writes.flatMap(({ event, deliveries }) =>
+      deliveries.map((d) => ({ ...d, eventId: event.id, at: event.receivedAt })),
+    );
+    const n = args.length;
+    args.push(
+      deliveries.map((d) => d.id),
+      deliveries.map((d) => d.eventId),
+      deliveries.map((d) => d.destinationId),
+      deliveries.map((d) => d.at),
+    );
+    const inserted: { id: string }[] = await this.dataSource.query(
+      `WITH e AS (
+         INSERT INTO events (${EVENT_INSERT_COLUMNS})
+         VALUES ${rows.join(',\n')}
+         ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+         RETURNING id
+       ), d AS (
+         INSERT INTO deliveries (id, event_id, destination_id, status, next_attempt_at, created_at, updated_at)
+         SELECT x.id, x.event_id, x.destination_id, 'scheduled', x.at, x.at, x.at
+         FROM unnest($${n + 1}::uuid[], $${n + 2}::uuid[], $${n + 3}::uuid[], $${n + 4}::timestamptz[])
+              AS x(id, event_id, destination_id, at)
+         JOIN e ON e.id = x.event_id
+       )
+       SELECT id FROM e`,
+      args,
+    );
+    const stored = new Set(inserted.map((r) => r.id));
+    const written: IngestWritten[] = [];
+    for (const { event } of writes) {
+      written.push(
+        stored.has(event.id)
+          ? { id: event.id, duplicate: false }
+          : { id: await this.firstWithKey(event), duplicate: true },
+      );
+    }
+    return written;
+  }
+
+  /** The event that holds `e`'s dedupe key (committed before `e` arrived). */
+  private async firstWithKey(e: NewEvent): Promise<string> {
     const first: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM events WHERE source_id = $1 AND dedupe_key = $2`,
       [e.sourceId, e.dedupeKey],
     );
-    return { id: first[0].id, duplicate: true };
+    return first[0].id;
   }
 
   /**

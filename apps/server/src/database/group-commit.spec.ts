@@ -1,0 +1,64 @@
+import { GroupCommit } from './group-commit';
+
+/** A writer whose statements the test completes by hand, recording the groups it was given. */
+function manualWriter() {
+  const groups: number[][] = [];
+  const pending: (() => void)[] = [];
+  const write = (items: number[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      groups.push(items);
+      pending.push(() =>
+        items.includes(13) ? reject(new Error('poison')) : resolve(items.map((i) => `ok ${i}`)),
+      );
+    });
+  return {
+    groups,
+    commitNext: async () => {
+      // Let submitted callers reach the queue, then finish the oldest statement.
+      await new Promise((resolve) => setImmediate(resolve));
+      pending.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    },
+    batcher: new GroupCommit<number, string>(
+      { one: async (i) => (await write([i]))[0], many: write },
+      3,
+    ),
+  };
+}
+
+describe('GroupCommit', () => {
+  it('writes a lone item at once, and what arrives meanwhile together in the next statement', async () => {
+    const { groups, commitNext, batcher } = manualWriter();
+    const first = batcher.submit(1);
+    const rest = [2, 3, 4, 5].map((i) => batcher.submit(i));
+    await commitNext();
+    expect(await first).toBe('ok 1');
+    await commitNext();
+    await commitNext();
+    expect(await Promise.all(rest)).toEqual(['ok 2', 'ok 3', 'ok 4', 'ok 5']);
+    // 1 alone; 2–5 arrived during it, written at most 3 per statement.
+    expect(groups).toEqual([[1], [2, 3, 4], [5]]);
+  });
+
+  it('settles no caller before its statement has committed', async () => {
+    const { commitNext, batcher } = manualWriter();
+    let settled = false;
+    void batcher.submit(1).then(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    await commitNext();
+    expect(settled).toBe(true);
+  });
+
+  it('when a group fails, writes each item alone: only the bad one fails', async () => {
+    const { groups, commitNext, batcher } = manualWriter();
+    const first = batcher.submit(1);
+    const group = [12, 13, 14].map((i) => batcher.submit(i).catch((e: Error) => e.message));
+    await commitNext(); // [1]
+    await commitNext(); // [12, 13, 14] fails
+    for (let i = 0; i < 3; i++) await commitNext(); // each alone
+    expect(await first).toBe('ok 1');
+    expect(await Promise.all(group)).toEqual(['ok 12', 'poison', 'ok 14']);
+    expect(groups).toEqual([[1], [12, 13, 14], [12], [13], [14]]);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Group commit. Writes that arrive while one is running wait for the next, which writes all of
+ * them in one statement (one transaction, one commit): under load a commit carries many
+ * requests, alone it carries one and waits for nothing. Each caller's promise settles when the
+ * statement that holds its item has committed, never before.
+ *
+ * If a group's statement fails, its items are written again one by one, so one bad item fails
+ * alone and its neighbours are not lost.
+ */
+export class GroupCommit<T, R> {
+  private readonly waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] =
+    [];
+  private writing = false;
+
+  constructor(
+    private readonly write: {
+      one: (item: T) => Promise<R>;
+      /** Results in the order of `items`. */
+      many: (items: T[]) => Promise<R[]>;
+    },
+    /** Items per statement, at most. */
+    private readonly maxGroup = 200,
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length > 0) {
+        const group = this.waiting.splice(0, this.maxGroup);
+        if (group.length === 1) {
+          await this.settle(group[0]);
+          continue;
+        }
+        let results: R[];
+        try {
+          results = await this.write.many(group.map((g) => g.item));
+        } catch {
+          await Promise.all(group.map((g) => this.settle(g)));
+          continue;
+        }
+        group.forEach((g, i) => g.resolve(results[i]));
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async settle(entry: {
+    item: T;
+    resolve: (r: R) => void;
+    reject: (e: unknown) => void;
+  }): Promise<void> {
+    try {
+      entry.resolve(await this.write.one(entry.item));
+    } catch (error) {
+      entry.reject(error);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { startServer, truncateAll, withDb, type TestServer } from './helpers';
+import { Target, eventually } from './target';
+
+/**
+ * Group commit on the real ingest path: concurrent requests share INSERT statements, each is
+ * answered after its statement commits, and a request whose write fails gets a 5xx while its
+ * group neighbours are stored and answered.
+ */
+let server: TestServer;
+let target: Target;
+
+beforeAll(async () => {
+  server = await startServer();
+  target = await Target.start();
+  await withDb(async (c) => {
+    // Rows per INSERT statement on events, and a path that makes any statement holding it fail.
+    await c.query(`CREATE TABLE IF NOT EXISTS test_insert_groups (n int NOT NULL)`);
+    await c.query(`CREATE OR REPLACE FUNCTION test_note_group() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO test_insert_groups SELECT count(*) FROM new_rows; RETURN NULL; END $$`);
+    await c.query(`CREATE OR REPLACE TRIGGER test_note_group AFTER INSERT ON events
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_note_group()`);
+    await c.query(`CREATE OR REPLACE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.path = '/poison' THEN RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; END $$`);
+    await c.query(`CREATE OR REPLACE TRIGGER test_poison BEFORE INSERT ON events
+      FOR EACH ROW EXECUTE FUNCTION test_poison()`);
+  });
+});
+
+afterAll(async () => {
+  await withDb(async (c) => {
+    await c.query(`DROP TRIGGER IF EXISTS test_note_group ON events`);
+    await c.query(`DROP TRIGGER IF EXISTS test_poison ON events`);
+    await c.query(`DROP TABLE IF EXISTS test_insert_groups`);
+  });
+  await target.close();
+  await server.close();
+});
+
+beforeEach(async () => {
+  await truncateAll();
+  await withDb((c) => c.query(`TRUNCATE test_insert_groups`));
+});
+
+async function wiredSource(slug: string): Promise<void> {
+  const post = async (path: string, json: unknown) => {
+    const res = await server.api(path, { method: 'POST', json });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string };
+  };
+  const source = await post('/api/v1/sources', { name: slug, slug });
+  const destination = await post('/api/v1/destinations', { name: slug, url: target.url() });
+  await post('/api/v1/connections', { sourceId: source.id, destinationId: destination.id });
+}
+
+const ingest = (slug: string, path: string, body: string) =>
+  fetch(`${server.url}/in/${slug}${path}`, { method: 'POST', body });
+
+it('stores concurrent requests in shared statements, each with its deliveries', async () => {
+  await wiredSource('batch');
+  const responses = await Promise.all(
+    Array.from({ length: 60 }, (_, i) => ingest('batch', `/n${i}`, `{"n":${i}}`)),
+  );
+  expect(responses.map((r) => r.status)).toEqual(Array(60).fill(202));
+  const ids = await Promise.all(
+    responses.map(async (r) => ((await r.json()) as { id: string }).id),
+  );
+  const stored = await withDb(async (c) => {
+    const events = await c.query(`SELECT id FROM events WHERE id = ANY($1::uuid[])`, [ids]);
+    const deliveries = await c.query(`SELECT count(*)::int AS n FROM deliveries`);
+    const groups = await c.query(
+      `SELECT max(n)::int AS largest, sum(n)::int AS rows FROM test_insert_groups`,
+    );
+    return { events: events.rowCount, deliveries: deliveries.rows[0].n, ...groups.rows[0] };
+  });
+  console.log('60 concurrent requests, largest INSERT group:', stored.largest);
+  expect(stored).toMatchObject({ events: 60, deliveries: 60, rows: 60 });
+  expect(stored.largest).toBeGreaterThan(1);
+  await eventually(() => target.received.length >= 60, 15_000);
+});
+
+it('answers a request whose statement failed with a 5xx, and stores and answers its neighbours', async () => {
+  await wiredSource('mixed');
+  const paths = Array.from({ length: 40 }, (_, i) => (i === 17 ? '/poison' : `/ok${i}`));
+  const responses = await Promise.all(paths.map((p, i) => ingest('mixed', p, `{"i":${i}}`)));
+  const statuses = responses.map((r) => r.status);
+  expect(statuses[17]).toBe(500);
+  expect(statuses.filter((s) => s === 202)).toHaveLength(39);
+  const ids = await Promise.all(
+    responses
+      .filter((r) => r.status === 202)
+      .map(async (r) => ((await r.json()) as { id: string }).id),
+  );
+  const rows = await withDb(async (c) => {
+    const events = await c.query(`SELECT path FROM events WHERE id = ANY($1::uuid[])`, [ids]);
+    const poisoned = await c.query(`SELECT count(*)::int AS n FROM events WHERE path = '/poison'`);
+    return { stored: events.rowCount, poisoned: poisoned.rows[0].n };
+  });
+  expect(rows).toEqual({ stored: 39, poisoned: 0 });
+});
