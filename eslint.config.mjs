@@ -6,7 +6,15 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/.nx', '**/tmp', '**/coverage', '**/.hookyard'],
+    ignores: [
+      '**/dist',
+      '**/node_modules',
+      '**/.nx',
+      '**/tmp',
+      '**/coverage',
+      '**/.hookyard',
+      'bench/.run',
+    ],
   },
   {
     files: ['**/*.ts', '**/*.tsx'],
