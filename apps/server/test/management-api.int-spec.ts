@@ -144,6 +144,7 @@ describe('sources', () => {
       allowedIps: null,
       rateLimitPerSecond: null,
       handshake: { metaVerifyToken: false, zoomSecretToken: false },
+      passthrough: null,
       createdAt: ISO_TIME,
       updatedAt: ISO_TIME,
     });
@@ -550,7 +551,9 @@ describe('destinations', () => {
     expect(await expectStatus(res, 201)).toEqual({
       id: UUID,
       name: 'CI',
+      type: 'http',
       url: 'http://127.0.0.1:9000/hook',
+      cli: null,
       timeoutMs: 10_000,
       retry: { maxAttempts: 9, initialDelayMs: 10_000, maxDelayMs: 43_200_000 },
       headers: {},

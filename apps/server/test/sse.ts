@@ -1,4 +1,4 @@
-import type { StreamMessage } from '@hookyard/contracts';
+import type { CliDelivery, StreamMessage } from '@hookyard/contracts';
 import { ADMIN_TOKEN, type TestServer } from './helpers';
 
 /** One block of a text/event-stream: an event, or comment lines only. */
@@ -126,3 +126,39 @@ export async function connect(server: TestServer, search = ''): Promise<SseClien
   await client.next(isComment('connected'));
   return client;
 }
+
+/**
+ * A CLI's delivery stream (`hookyard listen`), open and claiming (`: connected` received).
+ * `lastEventId`: sent as `Last-Event-ID`, as a reconnecting CLI does.
+ */
+export async function connectCli(
+  server: TestServer,
+  destinationId: string,
+  lastEventId?: string,
+): Promise<SseClient> {
+  const client = await SseClient.open(
+    `${server.url}/api/v1/cli/destinations/${destinationId}/deliveries`,
+    {
+      authorization: `Bearer ${ADMIN_TOKEN}`,
+      ...(lastEventId !== undefined && { 'last-event-id': lastEventId }),
+    },
+  );
+  expect(client.response.status).toBe(200);
+  await client.next(isComment('connected'));
+  return client;
+}
+
+/** The next `delivery` message of a CLI stream: its SSE id and its data. */
+export async function nextCliDelivery(
+  client: SseClient,
+  timeoutMs = 5000,
+): Promise<{ id: string | null; delivery: CliDelivery }> {
+  const block = await client.next((b) => b.event === 'delivery', timeoutMs);
+  return { id: block.id, delivery: JSON.parse(block.data ?? '') as CliDelivery };
+}
+
+/** The `delivery` messages a CLI stream has read and no test took yet. */
+export const unreadCliDeliveries = (client: SseClient): CliDelivery[] =>
+  client.blocks
+    .filter((b) => b.event === 'delivery')
+    .map((b) => JSON.parse(b.data ?? '') as CliDelivery);

@@ -20,6 +20,7 @@ const source = {
   slug: 'gh',
   ingestUrl: 'http://localhost:3000/in/gh',
   verification: { type: 'github', secretCount: 1 },
+  passthrough: null,
 } as SourceResponse;
 
 function summary(id: string, path: string): EventSummary {

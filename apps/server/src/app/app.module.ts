@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
 import { DeclaredConfigModule } from '../config-as-code/declared-config.module';
 import { dataSourceOptions } from '../database/data-source';
+import { CliModule } from '../modules/cli/cli.module';
 import { ConnectionsModule } from '../modules/connections/connections.module';
 import { DeliveriesModule } from '../modules/deliveries/deliveries.module';
 import { DestinationsModule } from '../modules/destinations/destinations.module';
@@ -40,6 +41,7 @@ export class AppModule {
         EventsModule,
         DeliveriesModule.forRoot(config),
         IngestModule,
+        CliModule,
         StatsModule,
         DeclaredConfigModule,
       ],

@@ -53,6 +53,7 @@ describe('parseDeclaredConfig', () => {
           allowedIps: null,
           rateLimitPerSecond: null,
           handshake: {},
+          passthrough: null,
         },
       },
     ]);

@@ -92,10 +92,32 @@ export interface RecentAttempts {
   p50DurationMs: number | null;
 }
 
+/** Where a CLI destination's deliveries go: the `hookyard listen` that registered it. */
+export interface CliListener {
+  /** Who listens, and where: `ada@laptop`. */
+  listener: string;
+  /** The local URL the CLI forwards to (the destination's `url` too). */
+  forwardTo: string;
+  /** A CLI's delivery stream is open now (on any server process). */
+  connected: boolean;
+  /** When a stream of it was last open; null if never. */
+  lastSeenAt: string | null;
+}
+
+/**
+ * `http`: a worker sends its deliveries to `url`. `cli`: registered by `hookyard listen`; its
+ * deliveries wait for the CLI's stream, which forwards them to the developer's machine.
+ */
+export type DestinationType = 'http' | 'cli';
+
 export interface DestinationResponse {
   id: string;
   name: string;
+  type: DestinationType;
+  /** For a CLI destination, the local URL its CLI forwards to. */
   url: string;
+  /** Set for a CLI destination. */
+  cli: CliListener | null;
   timeoutMs: number;
   retry: RetryPolicy;
   headers: Record<string, string>;

@@ -15,8 +15,20 @@ describe('createSourceSchema', () => {
       allowedIps: null,
       rateLimitPerSecond: null,
       handshake: {},
+      passthrough: null,
     });
     expect(DEFAULT_MAX_BODY_BYTES).toBe(26_214_400);
+  });
+
+  it('takes a passthrough wait of 100 ms to 30 s', () => {
+    const parse = (passthrough: unknown) =>
+      createSourceSchema.safeParse({ name: 'Slack', slug: 'slack', passthrough }).success;
+    expect(parse({ timeoutMs: 3000 })).toBe(true);
+    expect(parse({ timeoutMs: 100 })).toBe(true);
+    expect(parse({ timeoutMs: 30_000 })).toBe(true);
+    expect(parse({ timeoutMs: 99 })).toBe(false);
+    expect(parse({ timeoutMs: 30_001 })).toBe(false);
+    expect(parse({ timeoutMs: 3000, extra: 1 })).toBe(false);
   });
 
   it('defaults an hmac rule to sha256 and hex', () => {

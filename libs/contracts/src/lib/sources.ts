@@ -96,6 +96,21 @@ export const customResponseSchema = z
   .strict();
 export type CustomResponse = z.infer<typeof customResponseSchema>;
 
+/**
+ * Answer the provider with the destination's response. After the event is stored, the ingest
+ * waits up to `timeoutMs` (from receipt) for the first attempt of the event's first delivery
+ * (the one of the source's oldest matching connection; any transport, a CLI's too) and answers
+ * with that attempt's status code, headers (hop-by-hop ones and `content-length` dropped) and
+ * body. When no attempt is recorded in time, or it got no answer (timeout, refused, …), or its
+ * body was truncated, the usual answer goes out (`202 { "id" }` or the custom response).
+ * Handshakes, duplicates and refused requests are never answered this way. Set it below the
+ * provider's own deadline (Slack: 3 s).
+ */
+export const passthroughSchema = z
+  .object({ timeoutMs: z.number().int().min(100).max(30_000) })
+  .strict();
+export type Passthrough = z.infer<typeof passthroughSchema>;
+
 const cidrSchema = z.union([z.cidrv4(), z.cidrv6(), z.ipv4(), z.ipv6()], {
   error: 'must be an IP address or CIDR block',
 });
@@ -132,6 +147,7 @@ const sourceFields = {
   allowedIps: z.array(cidrSchema).max(256).nullable(),
   rateLimitPerSecond: z.number().int().min(1).max(100_000).nullable(),
   handshake: handshakeInputSchema,
+  passthrough: passthroughSchema.nullable(),
 };
 
 export const createSourceSchema = z
@@ -144,6 +160,7 @@ export const createSourceSchema = z
     allowedIps: sourceFields.allowedIps.default(null),
     rateLimitPerSecond: sourceFields.rateLimitPerSecond.default(null),
     handshake: sourceFields.handshake.default({}),
+    passthrough: sourceFields.passthrough.default(null),
   })
   .strict();
 export type CreateSourceRequest = z.input<typeof createSourceSchema>;
@@ -174,6 +191,8 @@ export interface SourceResponse {
   allowedIps: string[] | null;
   rateLimitPerSecond: number | null;
   handshake: { metaVerifyToken: boolean; zoomSecretToken: boolean };
+  /** Answer the provider with the destination's response (see `passthroughSchema`); null: never. */
+  passthrough: Passthrough | null;
   createdAt: string;
   updatedAt: string;
 }

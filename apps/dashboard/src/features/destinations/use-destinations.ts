@@ -10,10 +10,15 @@ import {
 } from './destinations.api';
 import { destinationKeys } from './query-keys';
 
+/** A CLI listed: refreshed every 10 s, so that its Connected / Offline stays current. */
+const CLI_REFRESH_MS = 10_000;
+
 export function useDestinations() {
   return useQuery({
     queryKey: destinationKeys.list(),
     queryFn: ({ signal }) => listDestinations(signal),
+    refetchInterval: (query) =>
+      query.state.data?.data.some((d) => d.type === 'cli') ? CLI_REFRESH_MS : false,
   });
 }
 

@@ -2,6 +2,7 @@ import { Initial1763900000000 } from './1763900000000-Initial';
 import { Forwarding1763990000000 } from './1763990000000-Forwarding';
 import { StatsIndexes1764000000000 } from './1764000000000-StatsIndexes';
 import { ReplayOverrides1764100000000 } from './1764100000000-ReplayOverrides';
+import { CliDestinations1764200000000 } from './1764200000000-CliDestinations';
 
 /** Listed by hand, not globbed: the server is bundled, and the order is reviewed. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Forwarding1763990000000,
   StatsIndexes1764000000000,
   ReplayOverrides1764100000000,
+  CliDestinations1764200000000,
 ];

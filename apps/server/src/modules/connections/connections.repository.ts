@@ -8,7 +8,10 @@ import { ConnectionEntity } from './connection.entity';
 export interface Route {
   destinationId: string;
   filter: ConnectionFilter | null;
-  /** False while the destination is paused or disabled: its deliveries wait. */
+  /**
+   * Whether a worker sends its deliveries now. False while the destination is paused or
+   * disabled (they wait), and for a CLI destination (its CLI's stream takes them).
+   */
   open: boolean;
 }
 
@@ -34,12 +37,17 @@ export class ConnectionsRepository {
     });
   }
 
-  /** Where a source's events go: every connection to a destination that still exists. */
+  /**
+   * Where a source's events go: every connection to a destination that still exists, oldest
+   * connection first (the first is the one a passthrough source answers with).
+   */
   findRoutes(sourceId: string): Promise<Route[]> {
     return this.dataSource.query(
-      `SELECT c.destination_id AS "destinationId", c.filter, (NOT d.paused AND d.disabled_at IS NULL) AS open
+      `SELECT c.destination_id AS "destinationId", c.filter,
+              (d.type = 'http' AND NOT d.paused AND d.disabled_at IS NULL) AS open
        FROM connections c JOIN destinations d ON d.id = c.destination_id
-       WHERE c.source_id = $1 AND d.deleted_at IS NULL`,
+       WHERE c.source_id = $1 AND d.deleted_at IS NULL
+       ORDER BY c.created_at, c.id`,
       [sourceId],
     );
   }

@@ -64,7 +64,7 @@ export class DeliveriesModule {
         AlertsService,
         DeliveryMetrics,
       ],
-      exports: [DeliveryQueue, DeliveriesRepository, HttpSender, DeliverySweeper],
+      exports: [DeliveryQueue, DeliveriesRepository, DeliveryExecutor, HttpSender, DeliverySweeper],
     };
   }
 }

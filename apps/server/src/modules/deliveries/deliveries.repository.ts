@@ -20,6 +20,7 @@ export interface ClaimedDelivery {
   event: {
     id: string;
     sourceId: string | null;
+    receivedAt: Date;
     method: string;
     path: string;
     query: string;
@@ -71,10 +72,14 @@ const DELIVERY_COLUMNS = `d.id, d.event_id AS "eventId", d.destination_id AS "de
   d.lease_until AS "leaseUntil", d.last_error AS "lastError", d.created_at AS "createdAt", d.updated_at AS "updatedAt",
   (d.override_headers IS NOT NULL OR d.override_body IS NOT NULL) AS edited`;
 
-/** A delivery can be worked on while its destination (if any) exists, is not paused and not disabled. */
-const DESTINATION_OPEN = `(d.destination_id IS NULL OR EXISTS (
+/**
+ * A worker may send a delivery while its destination (if any) exists, is not paused and not
+ * disabled, and is not a CLI's: those wait for their CLI's stream (`claimDueFor`).
+ */
+const WORKER_SENDS = `(d.destination_id IS NULL OR EXISTS (
   SELECT 1 FROM destinations t
-  WHERE t.id = d.destination_id AND NOT t.paused AND t.disabled_at IS NULL AND t.deleted_at IS NULL))`;
+  WHERE t.id = d.destination_id AND t.type = 'http'
+    AND NOT t.paused AND t.disabled_at IS NULL AND t.deleted_at IS NULL))`;
 
 /** How long past the destination's timeout a worker's claim lasts before another may take it. */
 export const LEASE_MARGIN_MS = 10_000;
@@ -89,6 +94,15 @@ const claimSet = (marginParam: string) => `status = 'delivering', updated_at = n
     (SELECT timeout_ms FROM destinations WHERE id = d.destination_id), 30000) + ${marginParam}) / 1000.0)`;
 
 const CLAIMED_COLUMNS = `${DELIVERY_COLUMNS}, d.override_headers AS "overrideHeaders", d.override_body AS "overrideBody"`;
+
+/** A delivery leased to a CLI's stream. */
+export interface LeasedDelivery extends ClaimedDelivery {
+  /** The lease, exactly as stored: giving it back touches the row only while it is still this lease. */
+  lease: { until: Date; token: string };
+}
+
+/** What the delivery's row says when a CLI reports an attempt (see `recordAttempt`'s `onlyIf`). */
+export type AttemptGuard = 'claimed' | 'cli_pending';
 
 /** PostgreSQL is the truth about every delivery; every state change is one guarded statement. */
 @Injectable()
@@ -113,7 +127,7 @@ export class DeliveriesRepository {
        WHERE d.id = $1 AND d.attempt_count = $2 - 1
          AND (d.status IN ('scheduled', 'failed') OR (d.status = 'delivering' AND d.lease_until < now()))
          AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
-         AND ${DESTINATION_OPEN}
+         AND ${WORKER_SENDS}
        RETURNING ${CLAIMED_COLUMNS}`,
       [deliveryId, n, leaseMarginMs],
     )) as [DeliveryEntity[], number];
@@ -132,7 +146,7 @@ export class DeliveriesRepository {
          SELECT d.id FROM deliveries d
          WHERE ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now())
                 OR (d.status = 'delivering' AND d.lease_until < now()))
-           AND ${DESTINATION_OPEN}
+           AND ${WORKER_SENDS}
          ORDER BY d.next_attempt_at NULLS FIRST
          LIMIT $1
          FOR UPDATE OF d SKIP LOCKED)
@@ -144,10 +158,94 @@ export class DeliveriesRepository {
     return claimed;
   }
 
-  /** When the next delivery falls due (scheduled or waiting to retry), if any is waiting. */
+  /**
+   * A CLI's stream's claim: up to `limit` due deliveries of its destination (the backlog and
+   * retries, oldest due first; and those whose lease ran out), leased for the destination's
+   * timeout plus the margin. `except`: deliveries this stream holds back for now.
+   */
+  async claimDueFor(
+    destinationId: string,
+    limit: number,
+    leaseMarginMs: number,
+    except: string[] = [],
+  ): Promise<LeasedDelivery[]> {
+    type Row = DeliveryEntity & { leaseToken: string };
+    const [rows] = (await this.dataSource.query(
+      `UPDATE deliveries d SET ${claimSet('$3')}
+       WHERE d.id IN (
+         SELECT d.id FROM deliveries d
+         WHERE d.destination_id = $1
+           AND ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now())
+                OR (d.status = 'delivering' AND d.lease_until < now()))
+           AND d.id <> ALL($4::uuid[])
+           AND EXISTS (SELECT 1 FROM destinations t
+                       WHERE t.id = $1 AND t.type = 'cli'
+                         AND NOT t.paused AND t.disabled_at IS NULL AND t.deleted_at IS NULL)
+         ORDER BY d.next_attempt_at NULLS FIRST, d.created_at
+         LIMIT $2
+         FOR UPDATE OF d SKIP LOCKED)
+       RETURNING ${CLAIMED_COLUMNS}, d.lease_until::text AS "leaseToken"`,
+      [destinationId, limit, leaseMarginMs, except],
+    )) as [Row[], number];
+    // RETURNING keeps no order: the backlog goes out oldest first.
+    rows.sort(
+      (a, b) =>
+        (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0) ||
+        a.createdAt.getTime() - b.createdAt.getTime(),
+    );
+    const leased: LeasedDelivery[] = [];
+    for (const { leaseToken, ...delivery } of rows) {
+      const claimed = await this.withRequest(delivery);
+      leased.push({
+        ...claimed,
+        lease: { until: delivery.leaseUntil ?? new Date(), token: leaseToken },
+      });
+    }
+    return leased;
+  }
+
+  /**
+   * Gives leased deliveries back, due now, without an attempt (their CLI's stream closed before
+   * it reported them). A lease that ran out and was taken again since is not touched.
+   */
+  async release(leases: { id: string; token: string }[]): Promise<DeliveryEntity[]> {
+    if (leases.length === 0) return [];
+    const [rows] = (await this.dataSource.query(
+      `UPDATE deliveries d SET status = 'scheduled', next_attempt_at = now(), lease_until = NULL, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[]) AS x(id, lease)
+       WHERE d.id = x.id AND d.status = 'delivering' AND d.lease_until = x.lease::timestamptz
+       RETURNING ${DELIVERY_COLUMNS}`,
+      [leases.map((l) => l.id), leases.map((l) => l.token)],
+    )) as [DeliveryEntity[], number];
+    return rows;
+  }
+
+  /** Cancels a destination's deliveries that wait (scheduled, or failed and waiting to retry). */
+  async cancelWaiting(destinationId: string): Promise<DeliveryEntity[]> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, lease_until = NULL, updated_at = now()
+       WHERE d.destination_id = $1 AND d.status IN ('scheduled', 'failed')
+       RETURNING ${DELIVERY_COLUMNS}`,
+      [destinationId],
+    )) as [DeliveryEntity[], number];
+    return rows;
+  }
+
+  /** A destination's deliveries not settled yet: waiting, or in flight. */
+  async countPending(destinationId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM deliveries
+       WHERE destination_id = $1 AND status IN ('scheduled', 'failed', 'delivering')`,
+      [destinationId],
+    )) as { n: number }[];
+    return row.n;
+  }
+
+  /** When the next delivery a worker may send falls due (scheduled or waiting to retry), if any. */
   async nextDueAt(): Promise<Date | null> {
     const [row] = await this.dataSource.query(
-      `SELECT min(next_attempt_at) AS "at" FROM deliveries WHERE status IN ('scheduled', 'failed')`,
+      `SELECT min(d.next_attempt_at) AS "at" FROM deliveries d
+       WHERE d.status IN ('scheduled', 'failed') AND ${WORKER_SENDS}`,
     );
     return row?.at ?? null;
   }
@@ -155,16 +253,18 @@ export class DeliveriesRepository {
   /** What a claimed delivery sends: its event's request, and its destination. */
   private async withRequest(delivery: DeliveryEntity): Promise<ClaimedDelivery> {
     const [event] = await this.dataSource.query(
-      `SELECT id, source_id AS "sourceId", method, path, query, headers, body FROM events WHERE id = $1`,
+      `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", method, path, query, headers, body
+       FROM events WHERE id = $1`,
       [delivery.eventId],
     );
     const destination = delivery.destinationId
       ? ((
           await this.dataSource.query(
-            `SELECT id, name, url, timeout_ms AS "timeoutMs", retry, headers, rate_limit_per_second AS "rateLimitPerSecond",
+            `SELECT id, name, type, url, timeout_ms AS "timeoutMs", retry, headers, rate_limit_per_second AS "rateLimitPerSecond",
                   signing_secret AS "signingSecret", paused, disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
-                  consecutive_failures AS "consecutiveFailures", created_at AS "createdAt", updated_at AS "updatedAt",
-                  deleted_at AS "deletedAt"
+                  consecutive_failures AS "consecutiveFailures", cli_client_id AS "cliClientId",
+                  cli_listener AS "cliListener", cli_source_id AS "cliSourceId", cli_last_seen_at AS "cliLastSeenAt",
+                  created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"
            FROM destinations WHERE id = $1`,
             [delivery.destinationId],
           )
@@ -186,12 +286,27 @@ export class DeliveriesRepository {
    * Records attempt `n` and the delivery's new state in one transaction. The unique
    * (delivery_id, n) index means a second worker that raced this one records
    * nothing; returns false then. Destination health moves in the same transaction.
+   *
+   * `onlyIf`: `claimed` (a worker's attempt) records whatever the row says now, as the
+   * worker held the claim. `cli_pending` (a CLI's report) records only while attempt `n`
+   * is the delivery's next one and the delivery still waits for it: in flight, or given back
+   * when the CLI's stream closed before its report came (the report still counts). A
+   * cancelled or settled delivery, or another attempt number, records nothing.
    */
   async recordAttempt(
     a: AttemptRecord,
     health: DestinationHealthChange | null,
+    onlyIf: AttemptGuard = 'claimed',
   ): Promise<{ recorded: boolean; destinationDisabled: boolean }> {
     return this.dataSource.transaction(async (tx) => {
+      if (onlyIf === 'cli_pending') {
+        const pending: unknown[] = await tx.query(
+          `SELECT 1 FROM deliveries WHERE id = $1 AND attempt_count = $2 - 1
+             AND status IN ('delivering', 'scheduled') FOR UPDATE`,
+          [a.deliveryId, a.n],
+        );
+        if (pending.length === 0) return { recorded: false, destinationDisabled: false };
+      }
       const inserted: unknown[] = await tx.query(
         `INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms, error, error_kind,
                                response_headers, response_body, response_body_truncated)
@@ -253,7 +368,7 @@ export class DeliveriesRepository {
        FROM deliveries d
        WHERE ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() - make_interval(secs => $1 / 1000.0))
               OR (d.status = 'delivering' AND d.lease_until < now()))
-         AND ${DESTINATION_OPEN}
+         AND ${WORKER_SENDS}
        ORDER BY d.next_attempt_at NULLS FIRST
        LIMIT $2`,
       [graceMs, limit],
@@ -360,6 +475,10 @@ export class DeliveriesRepository {
       [id],
     );
     return rows[0] ?? null;
+  }
+
+  findAttempt(deliveryId: string, n: number): Promise<AttemptEntity | null> {
+    return this.dataSource.getRepository(AttemptEntity).findOneBy({ deliveryId, n });
   }
 
   findAttempts(deliveryId: string): Promise<AttemptEntity[]> {

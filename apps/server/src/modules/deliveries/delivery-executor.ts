@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEFAULT_TIMEOUT_MS, type DeliveryResponse, type RetryPolicy } from '@hookyard/contracts';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import type { DestinationEntity } from '../destinations/destination.entity';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimiter } from '../redis/rate-limiter.service';
 import { StreamService } from '../stream/stream.service';
@@ -9,14 +10,19 @@ import { AlertsService } from './alerts.service';
 import {
   DeliveriesRepository,
   LEASE_MARGIN_MS,
+  type AttemptGuard,
   type AttemptRecord,
   type ClaimedDelivery,
 } from './deliveries.repository';
+import type { DeliveryEntity } from './delivery.entity';
 import { toDeliveryResponse } from './delivery.mapper';
 import { DeliveryQueue, type AttemptJob } from './delivery-queue';
 import { HttpSender } from './http-sender';
 import { outboundHeaders, targetUrl } from './outbound-request';
 import { nextRetryDelayMs } from './retry-schedule';
+
+/** One attempt as it went: what was sent, and what came back (or why nothing did). */
+export type AttemptOutcome = Omit<AttemptRecord, 'deliveryId' | 'n' | 'status' | 'nextAttemptAt'>;
 
 /** A replay to an ad-hoc URL is one try: the person is watching for its answer. */
 const AD_HOC_POLICY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 10_000, maxDelayMs: 10_000 };
@@ -24,7 +30,7 @@ const AD_HOC_POLICY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 10_000, max
 /**
  * One attempt of one delivery: claim it in PostgreSQL, send it, record the outcome,
  * and schedule what comes next. Both transports call it: Bull through `run`, the database
- * transport through `runClaimed`.
+ * transport through `runClaimed`; a CLI's reported attempt goes through `record`.
  */
 @Injectable()
 export class DeliveryExecutor {
@@ -107,26 +113,7 @@ export class DeliveryExecutor {
       body,
       timeoutMs: destination?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
-
-    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
-    const policy = destination?.retry ?? AD_HOC_POLICY;
-    const status = ok ? 'succeeded' : n >= policy.maxAttempts ? 'dead' : 'failed';
-    const nextAttemptAt =
-      status === 'failed'
-        ? new Date(
-            at.getTime() +
-              nextRetryDelayMs(
-                policy,
-                n,
-                { statusCode: result.statusCode, retryAfter: result.headers?.['retry-after'] },
-                at,
-              ),
-          )
-        : null;
-    const error = result.error?.message ?? (ok ? null : `HTTP ${result.statusCode}`);
-    const record: AttemptRecord = {
-      deliveryId: delivery.id,
-      n,
+    await this.record(delivery, destination, n, {
       at,
       url,
       requestHeaders: recorded,
@@ -137,38 +124,69 @@ export class DeliveryExecutor {
       responseHeaders: result.headers,
       responseBody: result.body,
       responseBodyTruncated: result.bodyTruncated,
-      status,
-      nextAttemptAt,
-    };
+    });
+  }
+
+  /**
+   * What follows any attempt, whoever made it (this executor, or a CLI that reports one):
+   * judge the outcome, record it with the delivery's next state and the destination's health,
+   * then tell the live stream, queue the retry, and raise the alerts. A 2xx succeeds; anything
+   * else is retried on the destination's schedule (`Retry-After` honoured) until the last
+   * attempt, which makes the delivery dead. Returns the record, or null when nothing was
+   * recorded (another worker or report recorded attempt `n` first, or `onlyIf` refused it).
+   */
+  async record(
+    delivery: DeliveryEntity,
+    destination: DestinationEntity | null,
+    n: number,
+    outcome: AttemptOutcome,
+    onlyIf: AttemptGuard = 'claimed',
+  ): Promise<AttemptRecord | null> {
+    const { at, statusCode } = outcome;
+    const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
+    const policy = destination?.retry ?? AD_HOC_POLICY;
+    const status = ok ? 'succeeded' : n >= policy.maxAttempts ? 'dead' : 'failed';
+    const retryAfter = Object.entries(outcome.responseHeaders ?? {}).find(
+      ([name]) => name.toLowerCase() === 'retry-after',
+    )?.[1];
+    const nextAttemptAt =
+      status === 'failed'
+        ? new Date(at.getTime() + nextRetryDelayMs(policy, n, { statusCode, retryAfter }, at))
+        : null;
+    const record: AttemptRecord = { deliveryId: delivery.id, n, ...outcome, status, nextAttemptAt };
     const health = destination
       ? {
           destinationId: destination.id,
           succeeded: ok,
-          disableNow: result.statusCode === 410 ? 'The destination answered 410 Gone' : null,
+          disableNow: statusCode === 410 ? 'The destination answered 410 Gone' : null,
           disableAfter: this.config.disableAfterFailures,
         }
       : null;
     const { recorded: stored, destinationDisabled } = await this.deliveries.recordAttempt(
       record,
       health,
+      onlyIf,
     );
-    if (!stored) return;
+    if (!stored) return null;
 
-    this.metrics.recordAttempt(destination?.name ?? 'ad-hoc', status, result.durationMs / 1000);
+    this.metrics.recordAttempt(destination?.name ?? 'ad-hoc', status, outcome.durationMs / 1000);
     const updated: DeliveryResponse = toDeliveryResponse({
       ...delivery,
       status,
       attemptCount: n,
       nextAttemptAt,
-      lastStatusCode: result.statusCode,
-      lastError: error,
+      lastStatusCode: statusCode,
+      lastError: outcome.error ?? (ok ? null : `HTTP ${statusCode}`),
+      leaseUntil: null,
       updatedAt: new Date(),
     });
     this.stream.publish({ type: 'delivery.updated', data: updated });
-    if (status === 'failed' && nextAttemptAt) {
+    // A CLI destination's retry waits for its CLI's stream, which claims it once it is due.
+    if (status === 'failed' && nextAttemptAt && destination?.type !== 'cli') {
       await this.queue.enqueue([{ id: delivery.id, attempt: n + 1, runAt: nextAttemptAt }]);
     }
     if (status === 'dead') this.alerts.deliveryDead(updated, record);
     if (destinationDisabled && destination) this.alerts.destinationDisabled(destination.id, record);
+    return record;
   }
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RetryPolicy } from '@hookyard/contracts';
+import type { DestinationType, RetryPolicy } from '@hookyard/contracts';
 
 @Entity('destinations')
 export class DestinationEntity {
@@ -9,6 +9,11 @@ export class DestinationEntity {
   @Column('text')
   name!: string;
 
+  /** `cli`: registered by `hookyard listen`; no worker sends its deliveries, its CLI's stream takes them. */
+  @Column('text')
+  type!: DestinationType;
+
+  /** For a CLI destination, the local URL its CLI forwards to (display only). */
   @Column('text')
   url!: string;
 
@@ -39,6 +44,22 @@ export class DestinationEntity {
 
   @Column('integer', { name: 'consecutive_failures' })
   consecutiveFailures!: number;
+
+  /** The CLI installation that registered this destination (with `cliSourceId`, unique). */
+  @Column('text', { name: 'cli_client_id', nullable: true })
+  cliClientId!: string | null;
+
+  /** Who listens, and where: `ada@laptop`. */
+  @Column('text', { name: 'cli_listener', nullable: true })
+  cliListener!: string | null;
+
+  /** The source the CLI listens to. */
+  @Column('uuid', { name: 'cli_source_id', nullable: true })
+  cliSourceId!: string | null;
+
+  /** Refreshed while a stream of this CLI is open. */
+  @Column('timestamptz', { name: 'cli_last_seen_at', nullable: true })
+  cliLastSeenAt!: Date | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

@@ -17,14 +17,26 @@ function toRecentAttempts({ attempts, succeeded, p50DurationMs }: AttemptTally):
   };
 }
 
+/** `connected`: whether a CLI destination's stream is open now (see `CliPresence`). */
 export function toDestinationResponse(
   d: DestinationEntity,
   recent: AttemptTally,
+  connected = false,
 ): DestinationResponse {
   return {
     id: d.id,
     name: d.name,
+    type: d.type,
     url: d.url,
+    cli:
+      d.type === 'cli'
+        ? {
+            listener: d.cliListener ?? '',
+            forwardTo: d.url,
+            connected,
+            lastSeenAt: d.cliLastSeenAt?.toISOString() ?? null,
+          }
+        : null,
     timeoutMs: d.timeoutMs,
     retry: d.retry,
     headers: d.headers,

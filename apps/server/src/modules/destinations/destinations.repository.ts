@@ -52,6 +52,16 @@ export class DestinationsRepository {
     return new Map(rows.map(({ destinationId, ...tally }) => [destinationId, tally]));
   }
 
+  /** A CLI's stream is open: `cli_last_seen_at` is now. Returns that time (null: no such destination). */
+  async touchCliLastSeen(id: string): Promise<Date | null> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE destinations SET cli_last_seen_at = now() WHERE id = $1 AND type = 'cli'
+       RETURNING cli_last_seen_at AS "lastSeenAt"`,
+      [id],
+    )) as [{ lastSeenAt: Date }[], number];
+    return rows[0]?.lastSeenAt ?? null;
+  }
+
   save(destination: DestinationEntity): Promise<DestinationEntity> {
     return this.repo.save(destination);
   }

@@ -8,18 +8,27 @@ import type {
 } from '@hookyard/contracts';
 import { NotFoundError } from '../../common/domain-errors';
 import { NO_ATTEMPTS, RECENT_WINDOW_HOURS, toDestinationResponse } from './destination.mapper';
+import { CliPresence } from './cli-presence';
 import { DestinationEntity } from './destination.entity';
 import { DestinationsRepository } from './destinations.repository';
 
 @Injectable()
 export class DestinationsService {
-  constructor(private readonly destinations: DestinationsRepository) {}
+  constructor(
+    private readonly destinations: DestinationsRepository,
+    private readonly presence: CliPresence,
+  ) {}
 
   async create(input: CreateDestination): Promise<DestinationResponse> {
     const now = new Date();
     const destination = Object.assign(new DestinationEntity(), {
       id: randomUUID(),
+      type: 'http' as const,
       ...input,
+      cliClientId: null,
+      cliListener: null,
+      cliSourceId: null,
+      cliLastSeenAt: null,
       disabledAt: null,
       disabledReason: null,
       consecutiveFailures: 0,
@@ -69,7 +78,13 @@ export class DestinationsService {
       destinations.map((d) => d.id),
       since,
     );
-    return destinations.map((d) => toDestinationResponse(d, tallies.get(d.id) ?? NO_ATTEMPTS));
+    return destinations.map((d) =>
+      toDestinationResponse(
+        d,
+        tallies.get(d.id) ?? NO_ATTEMPTS,
+        d.type === 'cli' && this.presence.connected(d.id, d.cliLastSeenAt),
+      ),
+    );
   }
 
   private async find(id: string): Promise<DestinationEntity> {

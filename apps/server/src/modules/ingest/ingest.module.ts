@@ -3,10 +3,11 @@ import { ConnectionsModule } from '../connections/connections.module';
 import { EventsModule } from '../events/events.module';
 import { SourcesModule } from '../sources/sources.module';
 import { IngestService } from './ingest.service';
+import { Passthrough } from './passthrough';
 
 @Module({
   imports: [SourcesModule, EventsModule, ConnectionsModule],
-  providers: [IngestService],
+  providers: [IngestService, Passthrough],
   exports: [IngestService],
 })
 export class IngestModule {}

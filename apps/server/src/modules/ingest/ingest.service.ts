@@ -24,6 +24,7 @@ import { StreamService } from '../stream/stream.service';
 import { BodyTooLargeError, readBody } from './body-reader';
 import { dedupeKey } from './dedupe-key';
 import { isIpAllowed } from './ip-allowlist';
+import { Passthrough } from './passthrough';
 
 /** What the HTTP layer hands over: the request as received, body still unread. */
 export interface IngestRequest {
@@ -44,7 +45,7 @@ export interface IngestRequest {
 export interface IngestReply {
   statusCode: number;
   headers: Record<string, string>;
-  body: string | object;
+  body: string | object | Buffer;
 }
 
 const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' };
@@ -94,6 +95,7 @@ export class IngestService {
     private readonly queue: DeliveryQueue,
     private readonly stream: StreamService,
     private readonly metrics: MetricsService,
+    private readonly passthrough: Passthrough,
   ) {}
 
   async handle(req: IngestRequest): Promise<IngestReply> {
@@ -230,14 +232,37 @@ export class IngestService {
       open: route.open,
     }));
     const accepted = { ...event, dedupeKey: dedupeKey(source.dedupe, req.headers, body) };
-    const stored = await this.store(accepted, deliveries);
-    if (!stored.duplicate) {
-      // After the commit. A crash right here loses only these queue entries: the sweeper finds the deliveries.
-      await this.queue.enqueue(
-        deliveries.filter((d) => d.open).map((d) => ({ id: d.id, attempt: 1 })),
-      );
+    // Listening before the delivery exists, so that no answer comes before the ingest listens.
+    const passthrough =
+      source.passthrough && deliveries.length > 0
+        ? await this.passthrough.watch(
+            deliveries[0].id,
+            receivedAt.getTime() + source.passthrough.timeoutMs,
+          )
+        : null;
+    let stored: { id: string; duplicate: boolean };
+    try {
+      stored = await this.store(accepted, deliveries);
+    } catch (error) {
+      passthrough?.cancel();
+      throw error;
     }
-    return [stored.duplicate ? 'duplicate' : 'accepted', this.accepted(source, stored)];
+    if (stored.duplicate) {
+      passthrough?.cancel();
+      return ['duplicate', this.accepted(source, stored)];
+    }
+    // After the commit. A crash right here loses only these queue entries: the sweeper finds the deliveries.
+    await this.queue.enqueue(
+      deliveries.filter((d) => d.open).map((d) => ({ id: d.id, attempt: 1 })),
+    );
+    const answer = await passthrough?.answer();
+    if (answer) {
+      return [
+        'accepted',
+        { statusCode: answer.statusCode, headers: answer.headers, body: answer.body },
+      ];
+    }
+    return ['accepted', this.accepted(source, stored)];
   }
 
   private async answerHandshake(

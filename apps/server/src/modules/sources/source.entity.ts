@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { CustomResponse, DedupeRule, HandshakeInput } from '@hookyard/contracts';
+import type { CustomResponse, DedupeRule, HandshakeInput, Passthrough } from '@hookyard/contracts';
 import type { VerificationRule } from '@hookyard/signatures';
 
 @Entity('sources')
@@ -34,6 +34,10 @@ export class SourceEntity {
 
   @Column('jsonb')
   handshake!: HandshakeInput;
+
+  /** Answer the provider with the destination's response, waiting this long at most. */
+  @Column('jsonb', { nullable: true })
+  passthrough!: Passthrough | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

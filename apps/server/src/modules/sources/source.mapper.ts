@@ -48,6 +48,7 @@ export function toSourceResponse(source: SourceEntity, publicUrl: string): Sourc
       metaVerifyToken: source.handshake.metaVerifyToken !== undefined,
       zoomSecretToken: source.handshake.zoomSecretToken !== undefined,
     },
+    passthrough: source.passthrough,
     createdAt: source.createdAt.toISOString(),
     updatedAt: source.updatedAt.toISOString(),
   };

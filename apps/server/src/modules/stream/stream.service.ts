@@ -111,17 +111,25 @@ export class StreamService implements OnModuleDestroy {
     }
   }
 
-  /** Every message published by any process from now on. */
-  messages(): Observable<StreamMessage> {
+  /**
+   * Every message published by any process from now on. An SSE client counts in
+   * `clientCount`; code of the server that listens for a while (`client: false`) does not.
+   */
+  messages({ client = true }: { client?: boolean } = {}): Observable<StreamMessage> {
     return new Observable<StreamMessage>((subscriber: Subscriber<StreamMessage>) => {
       void this.listen().catch(() => undefined);
-      this.clients++;
+      if (client) this.clients++;
       const subscription = this.received.subscribe(subscriber);
       return () => {
-        this.clients--;
+        if (client) this.clients--;
         subscription.unsubscribe();
       };
     });
+  }
+
+  /** Settles once this process receives what any process publishes (at once without Redis). */
+  ready(): Promise<void> {
+    return this.listen();
   }
 
   /**

@@ -7,7 +7,9 @@ import { DestinationForm, generateSigningSecret, parseHeaderLines } from './dest
 const CI: DestinationResponse = {
   id: '00000000-0000-4000-8000-000000000001',
   name: 'CI',
+  type: 'http',
   url: 'https://ci.example.com/hook',
+  cli: null,
   timeoutMs: 5000,
   retry: { maxAttempts: 3, initialDelayMs: 1000, maxDelayMs: 60_000 },
   headers: { 'X-Env': 'dev' },

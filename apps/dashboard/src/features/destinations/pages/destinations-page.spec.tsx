@@ -7,7 +7,9 @@ function destination(overrides: Partial<DestinationResponse>): DestinationRespon
   return {
     id: '00000000-0000-4000-8000-000000000001',
     name: 'CI',
+    type: 'http',
     url: 'https://ci.example.com/hook',
+    cli: null,
     timeoutMs: 10_000,
     retry: { maxAttempts: 9, initialDelayMs: 10_000, maxDelayMs: 43_200_000 },
     headers: {},
@@ -59,10 +61,35 @@ const DISABLED = destination({
   },
 });
 
+const LAPTOP = destination({
+  id: '00000000-0000-4000-8000-000000000004',
+  name: 'CLI ada@laptop',
+  type: 'cli',
+  url: 'http://localhost:3000/hooks',
+  cli: {
+    listener: 'ada@laptop',
+    forwardTo: 'http://localhost:3000/hooks',
+    connected: true,
+    lastSeenAt: '2025-01-02T00:00:00.000Z',
+  },
+});
+const DESKTOP = destination({
+  id: '00000000-0000-4000-8000-000000000005',
+  name: 'CLI bob@desktop',
+  type: 'cli',
+  url: 'http://localhost:8080/',
+  cli: {
+    listener: 'bob@desktop',
+    forwardTo: 'http://localhost:8080/',
+    connected: false,
+    lastSeenAt: null,
+  },
+});
+
 function setUp() {
   return mockApi({
     'GET /api/v1/destinations': () => ({
-      body: { data: [ACTIVE, PAUSED, DISABLED], nextCursor: null },
+      body: { data: [ACTIVE, PAUSED, DISABLED, LAPTOP, DESKTOP], nextCursor: null },
     }),
     [`PATCH /api/v1/destinations/${ACTIVE.id}`]: () => ({ body: { ...ACTIVE, paused: true } }),
     [`PATCH /api/v1/destinations/${PAUSED.id}`]: () => ({ body: { ...PAUSED, paused: false } }),
@@ -114,6 +141,23 @@ describe('DestinationsPage', () => {
       within(await rowOf('Gone')).getByText(/^99% of 1,000 attempts \(24 h\)/),
     ).toBeInTheDocument();
     expect(within(await rowOf('Paused')).getByText('No attempts in 24 h')).toBeInTheDocument();
+  });
+
+  it('shows a CLI destination with who listens where, and whether it is connected', async () => {
+    setUp();
+    renderWithProviders(<DestinationsPage />);
+
+    const laptop = await rowOf('CLI ada@laptop');
+    expect(within(laptop).getByText('CLI')).toBeInTheDocument();
+    expect(
+      within(laptop).getByText('ada@laptop → http://localhost:3000/hooks'),
+    ).toBeInTheDocument();
+    expect(within(laptop).getByText('Connected')).toBeInTheDocument();
+    const desktop = await rowOf('CLI bob@desktop');
+    expect(within(desktop).getByText('bob@desktop → http://localhost:8080/')).toBeInTheDocument();
+    expect(within(desktop).getByText('Offline')).toBeInTheDocument();
+    expect(within(await rowOf('CI')).queryByText('CLI')).not.toBeInTheDocument();
+    expect(within(await rowOf('CI')).getByText('https://ci.example.com/hook')).toBeInTheDocument();
   });
 
   it('sends a test event and says so', async () => {

@@ -1,4 +1,4 @@
-import type { DestinationResponse, RecentAttempts } from '@hookyard/contracts';
+import type { CliListener, DestinationResponse, RecentAttempts } from '@hookyard/contracts';
 import {
   Anchor,
   Badge,
@@ -45,7 +45,8 @@ export function DestinationsPage() {
       </Group>
       <Text size="sm" c="dimmed">
         Where requests are forwarded, with retries. A destination that keeps failing (or answers 410
-        Gone) is disabled until you enable it again.
+        Gone) is disabled until you enable it again. A CLI destination is registered by{' '}
+        <Code>hookyard listen</Code>: its deliveries wait for that CLI and go to its machine.
       </Text>
       {destinations.isPending ? (
         <LoadingState label="Loading destinations…" />
@@ -139,6 +140,34 @@ export function HealthBadge({ destination }: { destination: DestinationResponse 
   return <Badge color="teal">healthy</Badge>;
 }
 
+/** A CLI destination: who listens, where it forwards, and whether its stream is open now. */
+export function CliListenerInfo({ cli }: { cli: CliListener }) {
+  const seen = cli.lastSeenAt ? `last seen ${formatRelative(cli.lastSeenAt)}` : 'never connected';
+  return (
+    <Stack gap={4} align="flex-start">
+      <Group gap={6} wrap="nowrap">
+        <Badge color="grape" variant="light">
+          CLI
+        </Badge>
+        {cli.connected ? (
+          <Badge color="teal" variant="dot">
+            Connected
+          </Badge>
+        ) : (
+          <Tooltip label={seen} withArrow>
+            <Badge color="gray" variant="dot">
+              Offline
+            </Badge>
+          </Tooltip>
+        )}
+      </Group>
+      <Code style={{ wordBreak: 'break-all' }}>
+        {cli.listener} → {cli.forwardTo}
+      </Code>
+    </Stack>
+  );
+}
+
 /** The share of the recent attempts that got a 2xx: a ring, and the same in words. */
 export function RecentSuccessRate({ recent }: { recent: RecentAttempts }) {
   const period = `${recent.windowHours} h`;
@@ -199,7 +228,11 @@ function DestinationRow({ destination, onEdit }: RowProps) {
     <Table.Tr>
       <Table.Td maw={360}>
         <Text fw={600}>{name}</Text>
-        <Code style={{ wordBreak: 'break-all' }}>{destination.url}</Code>
+        {destination.cli ? (
+          <CliListenerInfo cli={destination.cli} />
+        ) : (
+          <Code style={{ wordBreak: 'break-all' }}>{destination.url}</Code>
+        )}
         <Text size="xs" c="dimmed">
           {[
             `timeout ${formatDuration(destination.timeoutMs)}`,

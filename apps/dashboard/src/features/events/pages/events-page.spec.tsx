@@ -17,6 +17,7 @@ const source = {
   slug: 'gh',
   ingestUrl: 'http://localhost:3000/in/gh',
   verification: { type: 'none', secretCount: 0 },
+  passthrough: null,
 } as SourceResponse;
 
 const counts = (c: Partial<DeliveryCounts>): DeliveryCounts => ({

@@ -129,6 +129,7 @@ describe('SourceForm editing a source', () => {
     ...created,
     verification: { type: 'github', secretCount: 1 },
     maxBodyBytes: 26214400,
+    passthrough: null,
   } as SourceResponse;
   const save = (patch: Parameters<typeof updateSource>[1]) => updateSource(github.id, patch);
 
@@ -163,6 +164,41 @@ describe('SourceForm editing a source', () => {
     expect(JSON.parse(String(api.mock.calls[0][1]?.body))).toMatchObject({
       verification: { type: 'github', secrets: ['new', 'old'] },
     });
+  });
+
+  it("turns on answering with the destination's response, with its wait", async () => {
+    const api = mockApi({ [`PATCH /api/v1/sources/${github.id}`]: () => ({ body: github }) });
+    const { user } = renderWithProviders(<SourceForm source={github} onSubmit={save} />);
+
+    expect(screen.queryByRole('textbox', { name: /Wait for it/ })).not.toBeInTheDocument();
+    await user.click(
+      screen.getByRole('switch', { name: "Answer with the destination's response" }),
+    );
+    const wait = screen.getByRole('textbox', { name: /Wait for it/ });
+    expect(wait).toHaveValue('2500');
+    await user.clear(wait);
+    await user.type(wait, '2800');
+    await user.click(screen.getByRole('button', { name: 'Save source' }));
+    await waitFor(() => expect(api).toHaveBeenCalled());
+    expect(JSON.parse(String(api.mock.calls[0][1]?.body))).toMatchObject({
+      passthrough: { timeoutMs: 2800 },
+    });
+  });
+
+  it('sends passthrough null to turn it off', async () => {
+    const slack = { ...github, passthrough: { timeoutMs: 2000 } } as SourceResponse;
+    const api = mockApi({ [`PATCH /api/v1/sources/${github.id}`]: () => ({ body: slack }) });
+    const { user } = renderWithProviders(
+      <SourceForm source={slack} onSubmit={(patch) => updateSource(slack.id, patch)} />,
+    );
+
+    expect(screen.getByRole('textbox', { name: /Wait for it/ })).toHaveValue('2000');
+    await user.click(
+      screen.getByRole('switch', { name: "Answer with the destination's response" }),
+    );
+    await user.click(screen.getByRole('button', { name: 'Save source' }));
+    await waitFor(() => expect(api).toHaveBeenCalled());
+    expect(JSON.parse(String(api.mock.calls[0][1]?.body))).toMatchObject({ passthrough: null });
   });
 
   it('asks for the secrets again when the rule changes', async () => {

@@ -16,6 +16,8 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Switch,
+  Text,
   TextInput,
   Textarea,
 } from '@mantine/core';
@@ -54,7 +56,12 @@ interface Values {
   prefix: string;
   toleranceSeconds: number | '';
   maxBodyMiB: number | '';
+  passthrough: boolean;
+  passthroughTimeoutMs: number | '';
 }
+
+/** Below Slack's 3 s, the tightest common provider deadline. */
+const DEFAULT_PASSTHROUGH_MS = 2500;
 
 const INITIAL: Values = {
   name: '',
@@ -67,6 +74,8 @@ const INITIAL: Values = {
   prefix: '',
   toleranceSeconds: '',
   maxBodyMiB: DEFAULT_MAX_BODY_BYTES / MIB,
+  passthrough: false,
+  passthroughTimeoutMs: DEFAULT_PASSTHROUGH_MS,
 };
 
 /** A source's settings in the form; its secrets are write-only, so they start empty. */
@@ -83,6 +92,8 @@ function valuesOf(source: SourceResponse): Values {
     prefix: v.prefix ?? '',
     toleranceSeconds: v.toleranceSeconds ?? '',
     maxBodyMiB: Math.round((source.maxBodyBytes / MIB) * 100) / 100,
+    passthrough: Boolean(source.passthrough),
+    passthroughTimeoutMs: source.passthrough?.timeoutMs ?? DEFAULT_PASSTHROUGH_MS,
   };
 }
 
@@ -99,6 +110,10 @@ function toPatch(values: Values, source: SourceResponse): UpdateSourceRequest {
   const patch: UpdateSourceRequest = { name: full.name, slug: full.slug };
   if (full.maxBodyBytes !== undefined) patch.maxBodyBytes = full.maxBodyBytes;
   if (ruleChanged || values.secrets.trim()) patch.verification = full.verification;
+  const passthroughChanged =
+    values.passthrough !== before.passthrough ||
+    (values.passthrough && values.passthroughTimeoutMs !== before.passthroughTimeoutMs);
+  if (passthroughChanged) patch.passthrough = passthroughOf(values);
   return patch;
 }
 
@@ -147,13 +162,19 @@ function toRequest(v: Values): CreateSourceRequest {
     slug: v.slug,
     verification,
     ...(v.maxBodyMiB === '' ? {} : { maxBodyBytes: Math.round(v.maxBodyMiB * MIB) }),
+    ...(v.passthrough && { passthrough: passthroughOf(v) }),
   };
+}
+
+function passthroughOf(v: Values): CreateSourceRequest['passthrough'] {
+  return v.passthrough ? { timeoutMs: Number(v.passthroughTimeoutMs || 0) } : null;
 }
 
 /** Which input shows the error of a request field. */
 function fieldOf(path: string): string | null {
   if (path === 'name' || path === 'slug') return path;
   if (path === 'maxBodyBytes') return 'maxBodyMiB';
+  if (path.startsWith('passthrough')) return 'passthroughTimeoutMs';
   if (path === 'verification.type' || path === 'verification') return 'type';
   if (path.startsWith('verification.secrets')) return 'secrets';
   const rest = path.replace(/^verification\./, '');
@@ -371,6 +392,31 @@ export function SourceForm(props: Props) {
             error={errors.maxBodyMiB}
           />
         </SimpleGrid>
+        <Stack gap={4}>
+          <Switch
+            label="Answer with the destination's response"
+            aria-describedby="passthrough-help"
+            checked={values.passthrough}
+            onChange={(e) => set('passthrough', e.currentTarget.checked)}
+          />
+          <Text id="passthrough-help" size="xs" c="dimmed">
+            The provider gets the first destination's answer (a CLI's too) when it comes within the
+            wait; otherwise the usual 202. Handshakes are answered as always.
+          </Text>
+        </Stack>
+        {values.passthrough && (
+          <NumberInput
+            label="Wait for it at most (ms)"
+            description="Keep it under the provider's deadline: Slack waits 3000 ms"
+            min={100}
+            max={30_000}
+            step={100}
+            allowDecimal={false}
+            value={values.passthroughTimeoutMs}
+            onChange={(value) => set('passthroughTimeoutMs', value === '' ? '' : Number(value))}
+            error={errors.passthroughTimeoutMs}
+          />
+        )}
         <Group justify="flex-end">
           {onCancel && (
             <Button variant="default" onClick={onCancel}>
