@@ -9,7 +9,12 @@ export {
   type HandshakeSettings,
 } from './lib/handshakes';
 export { signStandardWebhook } from './lib/schemes/standard-webhooks';
-export { GITHUB_DELIVERY_HEADER, GITHUB_SIGNATURE_HEADER } from './lib/schemes/github';
-export { STRIPE_SIGNATURE_HEADER } from './lib/schemes/stripe';
-export { SHOPIFY_SIGNATURE_HEADER, SHOPIFY_WEBHOOK_ID_HEADER } from './lib/schemes/shopify';
-export { SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER } from './lib/schemes/slack';
+export { GITHUB_DELIVERY_HEADER, GITHUB_SIGNATURE_HEADER, signGithub } from './lib/schemes/github';
+export { signStripe, STRIPE_SIGNATURE_HEADER } from './lib/schemes/stripe';
+export {
+  SHOPIFY_SIGNATURE_HEADER,
+  SHOPIFY_WEBHOOK_ID_HEADER,
+  signShopify,
+} from './lib/schemes/shopify';
+export { signSlack, SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER } from './lib/schemes/slack';
+export { resignHeaders, RESIGN_SCHEMES, type ResignInput, type ResignScheme } from './lib/resign';

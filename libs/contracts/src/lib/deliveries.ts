@@ -95,6 +95,12 @@ export const replaySchema = z
     }
   });
 export type Replay = z.output<typeof replaySchema>;
+export type ReplayRequest = z.input<typeof replaySchema>;
+
+/** `POST /api/v1/events/:id/replay` → 202: the new delivery, scheduled. */
+export interface ReplayAccepted {
+  deliveryId: string;
+}
 
 export interface AttemptResponse {
   n: number;

@@ -57,6 +57,16 @@ export function hmacDigest(algorithm: HmacAlgorithm, key: Uint8Array, content: U
   return createHmac(algorithm, key).update(content).digest();
 }
 
+/**
+ * The signature, written as the scheme writes it, of a body under a secret used as UTF-8
+ * (every string is such a key). For signing a request as its provider would.
+ */
+export function signWithUtf8Key(format: SignatureFormat, secret: string, body: Uint8Array): string {
+  return hmacDigest(format.algorithm, utf8Key(secret), format.content(body)).toString(
+    format.encoding,
+  );
+}
+
 /** The digest a secret gives for a body, or `undefined` when the secret is unusable. */
 export function digestFor(
   format: SignatureFormat,

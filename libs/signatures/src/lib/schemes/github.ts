@@ -10,6 +10,7 @@ import {
   bodyBytes,
   expectedPrefixes,
   findMatchingSecret,
+  signWithUtf8Key,
   utf8Key,
   type SignatureFormat,
 } from '../signing';
@@ -27,9 +28,14 @@ export const GITHUB_FORMAT: SignatureFormat = {
   key: utf8Key,
 };
 
-const LEGACY_FORMAT: SignatureFormat = { ...GITHUB_FORMAT, algorithm: 'sha1' };
-
 const PREFIX = 'sha256=';
+
+/** The `X-Hub-Signature-256` value GitHub would send for a body: for re-signing a replay. */
+export function signGithub(params: { secret: string; body: Uint8Array }): string {
+  return `${PREFIX}${signWithUtf8Key(GITHUB_FORMAT, params.secret, params.body)}`;
+}
+
+const LEGACY_FORMAT: SignatureFormat = { ...GITHUB_FORMAT, algorithm: 'sha1' };
 
 /** Only the SHA-1 header arrived: say so, and whether it would have matched. */
 function legacyOnlyCause(legacy: string, secrets: readonly string[], body: Uint8Array): string {

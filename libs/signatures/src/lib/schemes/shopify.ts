@@ -5,6 +5,7 @@ import {
   bodyBytes,
   expectedPrefixes,
   findMatchingSecret,
+  signWithUtf8Key,
   utf8Key,
   type SignatureFormat,
 } from '../signing';
@@ -20,6 +21,11 @@ export const SHOPIFY_FORMAT: SignatureFormat = {
   content: bodyBytes,
   key: utf8Key,
 };
+
+/** The `X-Shopify-Hmac-Sha256` value Shopify would send for a body. */
+export function signShopify(params: { secret: string; body: Uint8Array }): string {
+  return signWithUtf8Key(SHOPIFY_FORMAT, params.secret, params.body);
+}
 
 export function verifyShopify(
   rule: { secrets: string[] },

@@ -11,6 +11,7 @@ import {
   expectedPrefixes,
   findMatchingSecret,
   prefixedBody,
+  signWithUtf8Key,
   utf8Key,
   type SignatureFormat,
 } from '../signing';
@@ -31,6 +32,11 @@ export function slackFormat(timestamp: string): SignatureFormat {
 }
 
 const PREFIX = 'v0=';
+
+/** The `X-Slack-Signature` value Slack would send for a body at a time: `v0=<hex>`. */
+export function signSlack(params: { secret: string; timestamp: number; body: Uint8Array }): string {
+  return `${PREFIX}${signWithUtf8Key(slackFormat(String(params.timestamp)), params.secret, params.body)}`;
+}
 
 export function verifySlack(
   rule: { secrets: string[]; toleranceSeconds?: number },

@@ -11,6 +11,7 @@ import {
   expectedPrefixes,
   findMatchingSecret,
   prefixedBody,
+  signWithUtf8Key,
   utf8Key,
   type SignatureFormat,
 } from '../signing';
@@ -31,6 +32,16 @@ export function stripeFormat(timestamp: string): SignatureFormat {
     content: (body) => prefixedBody(`${timestamp}.`, body),
     key: utf8Key,
   };
+}
+
+/** The `Stripe-Signature` value Stripe would send for a body at a time: `t=<unix s>,v1=<hex>`. */
+export function signStripe(params: {
+  secret: string;
+  timestamp: number;
+  body: Uint8Array;
+}): string {
+  const t = String(params.timestamp);
+  return `t=${t},v1=${signWithUtf8Key(stripeFormat(t), params.secret, params.body)}`;
 }
 
 export interface StripeSignatureHeader {
