@@ -1,0 +1,139 @@
+// Child processes of a run: the Hookyard server (from a snapshot of its build), the
+// baselines and the target. Every child is tracked and killed if the run dies.
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { log, sleep } from './progress.mjs';
+
+const children = new Set();
+
+export function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Last resort (an exception or a signal): no child outlives the run. */
+export function killAll() {
+  for (const child of children) child.kill('SIGKILL');
+}
+process.once('exit', killAll);
+
+/**
+ * Builds the server if it has not been built, then copies the build into the run's own
+ * folder: a rebuild by someone else during the run cannot swap the code under test. The
+ * copy stays inside the repository so that Node finds `node_modules` from it. Returns its
+ * path and the build's time.
+ */
+export function snapshotServer(root, runDir) {
+  const built = join(root, 'dist/apps/server/main.js');
+  if (!existsSync(built)) {
+    log('dist/apps/server/main.js is missing: building the server (npx nx build server)…');
+    const result = spawnSync('npx', ['nx', 'build', 'server', '--outputStyle=static'], {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' },
+    });
+    if (result.status !== 0) throw new Error('`npx nx build server` failed');
+  }
+  const dir = join(runDir, 'server');
+  mkdirSync(dir, { recursive: true });
+  const builtAt = statSync(built).mtime.toISOString();
+  copyFileSync(built, join(dir, 'main.js'));
+  return { main: join(dir, 'main.js'), builtAt };
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The environment without any Hookyard setting of the shell the bench was started from. */
+function cleanEnv() {
+  const env = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (/^(HOOKYARD_|DATABASE_|REDIS_|PORT$)/.test(name)) continue;
+    env[name] = value;
+  }
+  return env;
+}
+
+/**
+ * Starts `node <script>` with `env` on a free port and waits until `GET <healthPath>`
+ * answers 200. `stop()` sends SIGTERM and waits for the exit (SIGKILL after 15 s).
+ */
+export async function startService({ name, script, env = {}, healthPath = '/healthz' }) {
+  const port = await freePort();
+  const child = track(
+    spawn(process.execPath, [script], {
+      env: { ...cleanEnv(), ...env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  const output = [];
+  const keep = (chunk) => {
+    output.push(...chunk.toString().split('\n').filter(Boolean));
+    if (output.length > 40) output.splice(0, output.length - 40);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  const exit = new Promise((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (exited) {
+      throw new Error(
+        `${name} exited during start (${JSON.stringify(exited)}):\n${output.join('\n')}`,
+      );
+    }
+    try {
+      const res = await fetch(`${url}${healthPath}`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not become healthy in 90 s:\n${output.join('\n')}`);
+    }
+    await sleep(100);
+  }
+  return {
+    name,
+    url,
+    port,
+    pid: child.pid,
+    output: () => output.join('\n'),
+    async stop() {
+      if (exited) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const result = await exit;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
+
+/** Resident set size of a process in MiB, from /proc/<pid>/status (null if unavailable). */
+export function rssMiB(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}

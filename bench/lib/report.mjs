@@ -1,0 +1,247 @@
+// Writes bench/results/latest.json (everything measured) and latest.md (the tables).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as prettier from 'prettier';
+
+const fmt = (value, digits = 1) =>
+  value === null || value === undefined
+    ? '–'
+    : Number(value).toLocaleString('en-US', {
+        minimumFractionDigits: digits,
+        maximumFractionDigits: digits,
+      });
+const int = (value) => fmt(value, 0);
+const ratio = (value) => (value === null || value === undefined ? '' : `${value.toFixed(2)}×`);
+
+function table(head, rows) {
+  const align = head.map((h) => (h.startsWith('<') ? '---' : '---:'));
+  const names = head.map((h) => h.replace(/^</, ''));
+  return [
+    `| ${names.join(' | ')} |`,
+    `| ${align.join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+function machineSection(r) {
+  const m = r.machine;
+  const pg = m.postgres;
+  return [
+    `Run ${r.startedAt}, ${fmt(r.durationSeconds / 60, 1)} min${r.quick ? ' (BENCH_QUICK=1: no 1M step)' : ''}. ` +
+      `Hookyard ${r.code.commit}${r.code.changedFiles ? ` + ${r.code.changedFiles} uncommitted file(s) under apps/ libs/` : ''}, ` +
+      `server build of ${r.code.builtAt}.`,
+    '',
+    `Phases (s): ${r.phases.map((p) => `${p.phase} ${p.seconds ?? 'failed'}`).join(', ')}.`,
+    '',
+    table(
+      ['<CPU', 'cores', 'RAM', '<Node', '<PostgreSQL', '<Redis', '<OS', 'load avg start → end'],
+      [
+        [
+          m.cpu,
+          m.cores,
+          `${fmt(m.ramGiB)} GiB`,
+          m.node,
+          `${pg.version} (fsync ${pg.fsync}, synchronous_commit ${pg.synchronous_commit}, shared_buffers ${pg.shared_buffers})`,
+          m.redis,
+          m.os,
+          `${fmt(m.loadAverageStart, 2)} → ${fmt(m.loadAverageEnd, 2)}`,
+        ],
+      ],
+    ),
+  ];
+}
+
+const SYSTEM_NAMES = {
+  naive: 'naive baseline (node:http, 1 INSERT per request)',
+  limit: 'limit baseline (node:http, group-commit INSERT)',
+  hookyard: 'Hookyard production (PostgreSQL + Redis, role all)',
+  standalone: 'Hookyard standalone (PGlite, in-process delivery)',
+};
+
+function ingestSection(r) {
+  const s = r.settings;
+  if (r.ingest.rows.length === 0) return [];
+  return [
+    `## Ingest`,
+    '',
+    `POST of a ${r.ingest.bodyBytes}-byte JSON body with a valid \`X-Hub-Signature-256\` and a unique ` +
+      `\`X-GitHub-Delivery\`; ${s.warmupSeconds} s warm-up, then ${s.measureSeconds} s measured per row. ` +
+      `req/s and latency (ms) count 2xx answers only; "failed": other answers and socket errors. ` +
+      `"vs" columns: Hookyard req/s ÷ baseline req/s at the same connections.`,
+    '',
+    table(
+      [
+        '<server',
+        '<source',
+        'connections',
+        'req/s',
+        'p50 ms',
+        'p99 ms',
+        'failed',
+        'vs naive',
+        'vs limit',
+      ],
+      r.ingest.rows.map((row) => [
+        SYSTEM_NAMES[row.system],
+        row.scenario,
+        row.connections,
+        int(row.rps),
+        fmt(row.p50, 2),
+        fmt(row.p99, 2),
+        int(row.errors),
+        ratio(row.vsNaive),
+        ratio(row.vsLimit),
+      ]),
+    ),
+  ];
+}
+
+function forwardingSection(f) {
+  if (!f) return [];
+  const h = f.hookyard;
+  const b = f.baseline;
+  return [
+    `## Forwarding`,
+    '',
+    `${int(f.count)} deliveries queued with no worker running (role api), then one worker process ` +
+      `(role worker, concurrency ${f.concurrency}) started; the target answers 200 at once. ` +
+      `Rates from the target's first to last receipt; "from start" counts from the worker's spawn.`,
+    '',
+    table(
+      [
+        '<sender',
+        'deliveries/s',
+        'seconds',
+        'from start s',
+        'all succeeded in DB s',
+        'headers per request',
+      ],
+      [
+        [
+          'Hookyard worker',
+          int(h.perSecond),
+          fmt(h.seconds, 2),
+          fmt(h.fromStartSeconds, 2),
+          fmt(h.dbDoneSeconds, 2),
+          h.headerCount,
+        ],
+        [
+          'baseline (undici request, nothing stored)',
+          int(b.perSecond),
+          fmt(b.seconds, 2),
+          '',
+          '',
+          b.headerCount,
+        ],
+        [`**Hookyard / baseline**`, `**${ratio(f.ratio)}**`, '', '', '', ''],
+      ],
+    ),
+  ];
+}
+
+function endToEndSection(e) {
+  if (!e) return [];
+  return [
+    `## End to end`,
+    '',
+    `Steady ${e.rate} req/s (autocannon \`overallRate\`, ${e.connections} connections, after a warm-up) to a ` +
+      `source connected to the target, on a freshly started Hookyard (role all). Latency from the ingest 2xx ` +
+      `reaching the sender to the target receiving the forwarded request, matched by \`X-Hookyard-Event-Id\` ` +
+      `(clocks aligned by IPC ping, offset ${fmt(e.clockOffsetMs, 3)} ms). Ingest meanwhile: ` +
+      `${int(e.ingest.rps)} req/s, p50 ${fmt(e.ingest.p50, 2)} ms, p99 ${fmt(e.ingest.p99, 2)} ms. ` +
+      `Per 10 s (p50 ms): ${e.bySlice.map((w) => int(w.p50)).join(' → ')}.`,
+    '',
+    table(
+      ['<window', 'sent/s', 'events', 'p50 ms', 'p99 ms', 'max ms', 'not received'],
+      e.windows.map((w) => [
+        w.label,
+        int(w.rate),
+        int(w.n),
+        fmt(w.p50, 2),
+        fmt(w.p99, 2),
+        fmt(w.max, 2),
+        int(w.missing),
+      ]),
+    ),
+  ];
+}
+
+function scaleSection(s) {
+  if (!s || s.sizes.length === 0) return [];
+  const names = s.sizes[0].endpoints.map((e) => e.name);
+  const head = ['<request'];
+  for (const size of s.sizes) head.push(`${size.label} p50`, `${size.label} p95`);
+  return [
+    `## Scale`,
+    '',
+    `Events generated in PostgreSQL over 30 days and ${s.sourceCount} sources (see bench/README.md); ` +
+      `then sequential GETs, up to ${s.maxRequests} per request or ${s.maxSeconds} s (n below), ms.`,
+    '',
+    table(
+      head,
+      names.map((name, i) => [
+        `${name} \`${s.sizes.at(-1).endpoints[i].path.replace(/(cursor|sourceId)=[^&]+/, '$1=…')}\``,
+        ...s.sizes.flatMap((size) => {
+          const e = size.endpoints[i];
+          return [fmt(e.p50, 1), `${fmt(e.p95, 1)}${e.n < s.maxRequests ? ` (n=${e.n})` : ''}`];
+        }),
+      ]),
+    ),
+    '',
+    `Generated: ${s.sizes.map((size) => `${size.label} in ${fmt(size.generateSeconds)} s`).join(', ')} ` +
+      `(cumulative; events counted after each step: ${s.sizes.map((size) => int(size.counted)).join(', ')}).`,
+  ];
+}
+
+function memorySection(m) {
+  if (!m) return [];
+  return [
+    `## Memory`,
+    '',
+    `RSS of the Hookyard process (role all) sampled every second over the ${m.seconds} s of the steady ` +
+      `${m.rate} req/s run above (/proc/<pid>/status VmRSS).`,
+    '',
+    table(
+      ['start MiB', 'max MiB', 'end MiB', 'slope MiB/min', 'samples'],
+      [
+        [
+          fmt(m.startMiB),
+          fmt(m.maxMiB),
+          fmt(m.endMiB),
+          fmt(m.slopeMiBPerMinute, 2),
+          m.samples.length,
+        ],
+      ],
+    ),
+  ];
+}
+
+export function renderMarkdown(r) {
+  const sections = [
+    ['# Hookyard benchmarks', '', ...machineSection(r)],
+    ingestSection(r),
+    forwardingSection(r.forwarding),
+    endToEndSection(r.endToEnd),
+    memorySection(r.memory),
+    scaleSection(r.scale),
+  ];
+  if (r.notes.length > 0) sections.push(['## Notes', '', ...r.notes.map((n) => `- ${n}`)]);
+  return `${sections
+    .filter((s) => s.length > 0)
+    .map((s) => s.join('\n'))
+    .join('\n\n')}\n`;
+}
+
+/** Written as the repository's Prettier would write them, so that `prettier --check` passes. */
+async function writeFormatted(file, text) {
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+}
+
+export async function writeReport(dir, report) {
+  mkdirSync(dir, { recursive: true });
+  await writeFormatted(join(dir, 'latest.json'), JSON.stringify(report, null, 2));
+  const markdown = renderMarkdown(report);
+  await writeFormatted(join(dir, 'latest.md'), markdown);
+  return markdown;
+}
