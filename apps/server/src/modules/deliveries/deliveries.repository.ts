@@ -348,7 +348,9 @@ export class DeliveriesRepository {
              WHEN NOT $2 AND consecutive_failures + 1 >= $4 THEN 'Disabled after ' || $4 || ' consecutive failed attempts'
              ELSE NULL END,
            updated_at = now()
-         WHERE id = $1
+         -- A success that changes nothing (no failures to reset) leaves the row alone: every
+         -- worker's transaction would otherwise queue on this one row's lock.
+         WHERE id = $1 AND NOT ($2 AND consecutive_failures = 0 AND $3::text IS NULL)
          RETURNING (disabled_at IS NOT NULL AND disabled_at >= now()) AS "justDisabled"`,
         [health.destinationId, health.succeeded, health.disableNow, health.disableAfter],
       )) as [{ justDisabled: boolean }[], number];
