@@ -23,17 +23,10 @@ async function target(responder?: Parameters<typeof Target.start>[0]): Promise<T
   return t;
 }
 
-async function post<T>(path: string, json: unknown, expected = 201): Promise<T> {
-  const res = await server.api(path, { method: 'POST', json });
-  if (res.status !== expected) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function get<T>(path: string): Promise<T> {
-  const res = await server.api(path);
-  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+// Through whichever server the current block started.
+const post = <T>(path: string, json: unknown, expected?: number) =>
+  server.post<T>(path, json, expected);
+const get = <T>(path: string) => server.get<T>(path);
 
 const FAST_RETRY = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 2000 };
 

@@ -35,6 +35,10 @@ export interface TestServer {
   routes: RouteInfo[];
   /** fetch against the server with the admin token. */
   api: (path: string, init?: RequestInit & { json?: unknown }) => Promise<Response>;
+  /** POST JSON with the admin token; any status but `expected` throws with the body. */
+  post: <T>(path: string, json: unknown, expected?: number) => Promise<T>;
+  /** GET with the admin token; any status but 200 throws with the body. */
+  get: <T>(path: string) => Promise<T>;
   close: () => Promise<void>;
 }
 
@@ -67,7 +71,17 @@ export async function startServer(
       ...(json !== undefined && { body: JSON.stringify(json) }),
     });
   };
-  return { app, url, routes, api, close: () => app.close() };
+  const post = async <T>(path: string, json: unknown, expected = 201): Promise<T> => {
+    const res = await api(path, { method: 'POST', json });
+    if (res.status !== expected) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  const get = async <T>(path: string): Promise<T> => {
+    const res = await api(path);
+    if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  };
+  return { app, url, routes, api, post, get, close: () => app.close() };
 }
 
 /** A plain connection of its own: what another process would see. */

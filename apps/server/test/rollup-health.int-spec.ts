@@ -23,17 +23,10 @@ afterEach(async () => {
   await Promise.all(targets.splice(0).map((t) => t.close()));
 });
 
-async function post<T>(path: string, json: unknown, expected = 201): Promise<T> {
-  const res = await server.api(path, { method: 'POST', json });
-  if (res.status !== expected) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function get<T>(path: string): Promise<T> {
-  const res = await server.api(path);
-  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
+// Through whichever server the current block started.
+const post = <T>(path: string, json: unknown, expected?: number) =>
+  server.post<T>(path, json, expected);
+const get = <T>(path: string) => server.get<T>(path);
 
 const createDestination = (input: Record<string, unknown> = {}) =>
   post<DestinationResponse>('/api/v1/destinations', {
