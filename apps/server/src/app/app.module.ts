@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
 import { DeclaredConfigModule } from '../config-as-code/declared-config.module';
 import { dataSourceOptions } from '../database/data-source';
+import { RoutingChangesModule } from '../database/routing-changes';
 import { CliModule } from '../modules/cli/cli.module';
 import { ConnectionsModule } from '../modules/connections/connections.module';
 import { DeliveriesModule } from '../modules/deliveries/deliveries.module';
@@ -31,6 +32,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerOptions(config)),
         TypeOrmModule.forRoot(dataSourceOptions(config)),
+        RoutingChangesModule,
         RedisModule,
         StreamModule,
         MetricsModule,

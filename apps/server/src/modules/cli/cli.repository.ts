@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { RetryPolicy } from '@hookyard/contracts';
+import { RoutingChanges } from '../../database/routing-changes';
 import type { HeaderPairs } from '../events/event.entity';
 
 export interface CliRegistration {
@@ -18,7 +19,10 @@ export interface CliRegistration {
 /** The CLI's writes and reads that span destinations, connections, deliveries and sources. */
 @Injectable()
 export class CliRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly changes: RoutingChanges,
+  ) {}
 
   /**
    * The CLI destination of (client, source), created or found again, with its connection from
@@ -27,7 +31,7 @@ export class CliRepository {
    * that starts listening is a person re-enabling it. Its retry policy, timeout and pause stay.
    */
   async register(r: CliRegistration): Promise<string> {
-    return this.dataSource.transaction(async (tx) => {
+    const registered = await this.dataSource.transaction(async (tx) => {
       const [{ id }] = (await tx.query(
         `INSERT INTO destinations (id, name, type, url, timeout_ms, retry, headers, paused, consecutive_failures,
                                    cli_client_id, cli_listener, cli_source_id, created_at, updated_at)
@@ -62,6 +66,8 @@ export class CliRepository {
       );
       return id;
     });
+    this.changes.changed();
+    return registered;
   }
 
   /** The headers a delivery hands its CLI: an edited replay's, or its event's as received. */

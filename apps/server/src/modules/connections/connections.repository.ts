@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import type { ListConnectionsQuery } from '@hookyard/contracts';
 import type { ConnectionFilter } from '@hookyard/contracts';
+import { RoutingChanges } from '../../database/routing-changes';
 import { ConnectionEntity } from './connection.entity';
 
 export interface Route {
@@ -19,12 +20,16 @@ export interface Route {
 export class ConnectionsRepository {
   private readonly repo: Repository<ConnectionEntity>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly changes: RoutingChanges,
+  ) {
     this.repo = dataSource.getRepository(ConnectionEntity);
   }
 
-  insert(connection: ConnectionEntity): Promise<unknown> {
-    return this.repo.insert(connection);
+  async insert(connection: ConnectionEntity): Promise<void> {
+    await this.repo.insert(connection);
+    this.changes.changed();
   }
 
   find(filter: ListConnectionsQuery): Promise<ConnectionEntity[]> {
@@ -56,11 +61,14 @@ export class ConnectionsRepository {
     return this.repo.findOneBy({ id });
   }
 
-  save(connection: ConnectionEntity): Promise<ConnectionEntity> {
-    return this.repo.save(connection);
+  async save(connection: ConnectionEntity): Promise<ConnectionEntity> {
+    const saved = await this.repo.save(connection);
+    this.changes.changed();
+    return saved;
   }
 
   async delete(id: string): Promise<void> {
     await this.repo.delete({ id });
+    this.changes.changed();
   }
 }

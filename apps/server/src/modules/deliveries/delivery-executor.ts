@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DEFAULT_TIMEOUT_MS, type DeliveryResponse, type RetryPolicy } from '@hookyard/contracts';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
+import { RoutingChanges } from '../../database/routing-changes';
 import type { DestinationEntity } from '../destinations/destination.entity';
 import { MetricsService } from '../metrics/metrics.service';
 import { RateLimiter } from '../redis/rate-limiter.service';
@@ -44,6 +45,7 @@ export class DeliveryExecutor {
     private readonly stream: StreamService,
     private readonly alerts: AlertsService,
     private readonly metrics: MetricsService,
+    private readonly routingChanges: RoutingChanges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -168,6 +170,8 @@ export class DeliveryExecutor {
       onlyIf,
     );
     if (!stored) return null;
+    // Its deliveries now wait: ingest must stop queueing them (other processes hear the NOTIFY).
+    if (destinationDisabled) this.routingChanges.changed();
 
     this.metrics.recordAttempt(destination?.name ?? 'ad-hoc', status, outcome.durationMs / 1000);
     const updated: DeliveryResponse = toDeliveryResponse({

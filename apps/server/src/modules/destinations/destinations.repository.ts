@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { RoutingChanges } from '../../database/routing-changes';
 import { DestinationEntity } from './destination.entity';
 
 /** A destination's attempts in a window: how many, how many got a 2xx, the median duration. */
@@ -14,7 +15,10 @@ export interface AttemptTally {
 export class DestinationsRepository {
   private readonly repo: Repository<DestinationEntity>;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly changes: RoutingChanges,
+  ) {
     this.repo = dataSource.getRepository(DestinationEntity);
   }
 
@@ -62,8 +66,10 @@ export class DestinationsRepository {
     return rows[0]?.lastSeenAt ?? null;
   }
 
-  save(destination: DestinationEntity): Promise<DestinationEntity> {
-    return this.repo.save(destination);
+  async save(destination: DestinationEntity): Promise<DestinationEntity> {
+    const saved = await this.repo.save(destination);
+    this.changes.changed();
+    return saved;
   }
 
   /**
@@ -83,5 +89,6 @@ export class DestinationsRepository {
         [id, at],
       );
     });
+    this.changes.changed();
   }
 }

@@ -4,10 +4,11 @@ import { EventsModule } from '../events/events.module';
 import { SourcesModule } from '../sources/sources.module';
 import { IngestService } from './ingest.service';
 import { Passthrough } from './passthrough';
+import { RoutingCache } from './routing-cache';
 
 @Module({
   imports: [SourcesModule, EventsModule, ConnectionsModule],
-  providers: [IngestService, Passthrough],
+  providers: [IngestService, Passthrough, RoutingCache],
   exports: [IngestService],
 })
 export class IngestModule {}

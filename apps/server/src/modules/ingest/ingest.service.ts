@@ -13,10 +13,8 @@ import { errorBody } from '../../common/http-exception.filter';
 import { MetricsService, type IngestOutcome } from '../metrics/metrics.service';
 import { RateLimiter } from '../redis/rate-limiter.service';
 import type { SourceEntity } from '../sources/source.entity';
-import { SourcesRepository } from '../sources/sources.repository';
 import type { HeaderPairs } from '../events/event.entity';
 import { EventsRepository, type NewDelivery, type NewEvent } from '../events/events.repository';
-import { ConnectionsRepository } from '../connections/connections.repository';
 import { matchesFilter } from '../deliveries/connection-filter';
 import { DeliveryQueue } from '../deliveries/delivery-queue';
 import { NO_DELIVERIES, toEventSummary } from '../events/event.mapper';
@@ -25,6 +23,7 @@ import { BodyTooLargeError, readBody } from './body-reader';
 import { dedupeKey } from './dedupe-key';
 import { isIpAllowed } from './ip-allowlist';
 import { Passthrough } from './passthrough';
+import { RoutingCache, type Routing } from './routing-cache';
 
 /** What the HTTP layer hands over: the request as received, body still unread. */
 export interface IngestRequest {
@@ -81,17 +80,16 @@ function publicRejectionMessage(rejection: Rejection): string {
 }
 
 /**
- * The ingest path: look up the source, refuse what must be refused before reading
+ * The ingest path: look up the source and its routes (cached), refuse what must be refused before reading
  * (rate, size), read the exact bytes, answer handshakes, verify, and store. The
  * 2xx is built only after the INSERT has committed.
  */
 @Injectable()
 export class IngestService {
   constructor(
-    private readonly sources: SourcesRepository,
+    private readonly routing: RoutingCache,
     private readonly events: EventsRepository,
     private readonly rateLimiter: RateLimiter,
-    private readonly connections: ConnectionsRepository,
     private readonly queue: DeliveryQueue,
     private readonly stream: StreamService,
     private readonly metrics: MetricsService,
@@ -100,9 +98,9 @@ export class IngestService {
 
   async handle(req: IngestRequest): Promise<IngestReply> {
     const started = process.hrtime.bigint();
-    const source = await this.sources.findBySlug(req.slug);
-    const [outcome, reply] = source
-      ? await this.handleForSource(source, req)
+    const routing = await this.routing.find(req.slug);
+    const [outcome, reply] = routing
+      ? await this.handleForSource(routing, req)
       : ([
           'not_found',
           {
@@ -112,7 +110,7 @@ export class IngestService {
           },
         ] as const);
     this.metrics.recordIngest(
-      source?.slug ?? 'unknown',
+      routing?.source.slug ?? 'unknown',
       outcome,
       Number(process.hrtime.bigint() - started) / 1e9,
     );
@@ -120,7 +118,7 @@ export class IngestService {
   }
 
   private async handleForSource(
-    source: SourceEntity,
+    { source, routes: allRoutes }: Routing,
     req: IngestRequest,
   ): Promise<[IngestOutcome, IngestReply]> {
     const receivedAt = new Date();
@@ -223,7 +221,7 @@ export class IngestService {
     }
     if (handshake) return ['handshake', await this.answerHandshake(event, handshake)];
 
-    const routes = (await this.connections.findRoutes(source.id)).filter((route) =>
+    const routes = allRoutes.filter((route) =>
       matchesFilter(route.filter, req.headers, () => parseJsonBody(body)),
     );
     const deliveries = routes.map((route) => ({

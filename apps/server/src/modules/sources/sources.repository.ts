@@ -1,18 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
+import { RoutingChanges } from '../../database/routing-changes';
 import { SourceEntity } from './source.entity';
 
 @Injectable()
 export class SourcesRepository {
   private readonly repo: Repository<SourceEntity>;
 
-  constructor(@InjectDataSource() dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly changes: RoutingChanges,
+  ) {
     this.repo = dataSource.getRepository(SourceEntity);
   }
 
-  insert(source: SourceEntity): Promise<unknown> {
-    return this.repo.insert(source);
+  async insert(source: SourceEntity): Promise<void> {
+    await this.repo.insert(source);
+    this.changes.changed();
   }
 
   findAll(): Promise<SourceEntity[]> {
@@ -30,11 +35,14 @@ export class SourcesRepository {
     return this.repo.findOneBy({ slug, deletedAt: IsNull() });
   }
 
-  save(source: SourceEntity): Promise<SourceEntity> {
-    return this.repo.save(source);
+  async save(source: SourceEntity): Promise<SourceEntity> {
+    const saved = await this.repo.save(source);
+    this.changes.changed();
+    return saved;
   }
 
   async softDelete(id: string, at: Date): Promise<void> {
     await this.repo.update({ id }, { deletedAt: at, updatedAt: at });
+    this.changes.changed();
   }
 }
