@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { ADMIN_TOKEN, startServer, truncateAll, type TestServer } from './helpers';
 
 let server: TestServer;
@@ -163,6 +164,9 @@ describe('logs', () => {
     const signature = createHmac('sha256', SOURCE_SECRET).update(body).digest('hex');
 
     const output = await captureOutput(async () => {
+      // Logs outside a request (ingest's, answered before Fastify) go to the first logger made
+      // in the process; the servers of other tests here made theirs silent.
+      __resetOutOfContextForTests();
       const logged = await startServer({ HOOKYARD_LOG_LEVEL: 'trace' });
       try {
         await createSource(logged, {
@@ -202,6 +206,7 @@ describe('logs', () => {
         expect(wrongAdmin.status).toBe(401);
       } finally {
         await logged.close();
+        __resetOutOfContextForTests();
       }
     });
 

@@ -1,9 +1,10 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/config';
 import { dashboardRoutes, hasDashboard } from '../modules/dashboard/dashboard.routes';
-import { ingestRoutes } from '../modules/ingest/ingest.routes';
+import { ingestListener } from '../modules/ingest/ingest.routes';
 import { IngestService } from '../modules/ingest/ingest.service';
 import { AppModule } from './app.module';
 
@@ -20,7 +21,14 @@ export async function createApp(
   config: AppConfig,
   options: { routes?: RouteInfo[]; shutdownHooks?: boolean } = {},
 ): Promise<NestFastifyApplication> {
+  // Ingest is answered by Node's server directly, before Fastify (see `ingestListener`); the
+  // listener is set once the application, and so the ingest service, exists.
+  let ingest: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   const adapter = new FastifyAdapter({
+    serverFactory: (fastify: (req: IncomingMessage, res: ServerResponse) => void) =>
+      createServer((req, res) => {
+        if (!ingest?.(req, res)) fastify(req, res);
+      }),
     bodyLimit: API_BODY_LIMIT,
     trustProxy: config.trustProxy,
     // Redirect-free, exact paths: /in/gh and /in/gh/ are both ingest URLs.
@@ -39,10 +47,11 @@ export async function createApp(
     bufferLogs: true,
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  const logger = app.get(Logger);
+  app.useLogger(logger);
   // `main.ts` handles the signals itself (once, however many arrive); tests close the app.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
-  await app.register(ingestRoutes, { ingest: app.get<IngestService>(IngestService) });
+  ingest = ingestListener(app.get<IngestService>(IngestService), config, logger);
   if (hasDashboard(config.dashboardDir))
     await app.register(dashboardRoutes, { root: config.dashboardDir });
   return app;
