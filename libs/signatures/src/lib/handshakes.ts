@@ -45,12 +45,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The body as a JSON object, only when it is small and starts with `{`; never throws. */
+/**
+ * Both JSON handshakes name themselves in the body: Slack's `url_verification`, Zoom's
+ * `endpoint.url_validation`. A body without `url_v` is no handshake, and is not parsed.
+ */
+const HANDSHAKE_MARKER = Buffer.from('url_v');
+
+/** The body as a JSON object, only when it is small, starts with `{` and may be a handshake; never throws. */
 function smallJsonObject(body: Uint8Array): Record<string, unknown> | undefined {
   if (body.byteLength === 0 || body.byteLength >= MAX_HANDSHAKE_BODY_BYTES) {
     return undefined;
   }
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (!bytes.includes(HANDSHAKE_MARKER)) return undefined;
+  const text = bytes.toString('utf8');
   if (!text.trimStart().startsWith('{')) {
     return undefined;
   }

@@ -18,6 +18,8 @@ import { REDIS } from './redis.token';
               maxRetriesPerRequest: 1,
               enableOfflineQueue: true,
               lazyConnect: false,
+              // Commands issued in the same tick (each ingest's stream publish) share one write.
+              enableAutoPipelining: true,
             })
           : null,
     },
