@@ -8,6 +8,7 @@ import type {
   ListDeliveriesQuery,
 } from '@hookyard/contracts';
 import type { KeysetCursor } from '../../common/keyset-cursor';
+import { GroupCommit } from '../../database/group-commit';
 import type { DestinationEntity } from '../destinations/destination.entity';
 import type { HeaderPairs } from '../events/event.entity';
 import { AttemptEntity } from './attempt.entity';
@@ -104,9 +105,67 @@ export interface LeasedDelivery extends ClaimedDelivery {
 /** What the delivery's row says when a CLI reports an attempt (see `recordAttempt`'s `onlyIf`). */
 export type AttemptGuard = 'claimed' | 'cli_pending';
 
-/** PostgreSQL is the truth about every delivery; every state change is one guarded statement. */
+interface ClaimRequest {
+  deliveryId: string;
+  n: number;
+  leaseMarginMs: number;
+}
+
+interface RecordRequest {
+  attempt: AttemptRecord;
+  /** The destination whose failure count a recorded success resets (none for an ad-hoc URL). */
+  destinationId: string | null;
+}
+
+/** The columns of `attempts` a record writes, with their types for a multi-row VALUES list. */
+const ATTEMPT_COLUMNS: [string, string][] = [
+  ['delivery_id', 'uuid'],
+  ['n', 'integer'],
+  ['at', 'timestamptz'],
+  ['url', 'text'],
+  ['request_headers', 'jsonb'],
+  ['status_code', 'integer'],
+  ['duration_ms', 'integer'],
+  ['error', 'text'],
+  ['error_kind', 'text'],
+  ['response_headers', 'jsonb'],
+  ['response_body', 'bytea'],
+  ['response_body_truncated', 'boolean'],
+];
+
+/** An attempt's values in the order of ATTEMPT_COLUMNS. */
+const attemptValues = (a: AttemptRecord): unknown[] => [
+  a.deliveryId,
+  a.n,
+  a.at,
+  a.url,
+  JSON.stringify(a.requestHeaders),
+  a.statusCode,
+  a.durationMs,
+  a.error,
+  a.errorKind,
+  a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
+  a.responseBody,
+  a.responseBodyTruncated,
+];
+
+/**
+ * PostgreSQL is the truth about every delivery; every state change is one guarded statement.
+ * Workers' claims, and their records of successful attempts, that arrive together share one
+ * statement (group commit): one round trip and one commit for many deliveries.
+ */
 @Injectable()
 export class DeliveriesRepository {
+  private readonly claims = new GroupCommit<ClaimRequest, ClaimedDelivery | null>({
+    one: (c) => this.claimMany([c]).then(([claimed]) => claimed),
+    many: (cs) => this.claimMany(cs),
+  });
+
+  private readonly successes = new GroupCommit<RecordRequest, boolean>({
+    one: (r) => this.recordSuccesses([r]).then(([recorded]) => recorded),
+    many: (rs) => this.recordSuccesses(rs),
+  });
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
@@ -116,22 +175,34 @@ export class DeliveriesRepository {
    * The lease outlives the destination's timeout; past it, the sweeper hands the
    * delivery to another worker (this one was killed).
    */
-  async claim(
-    deliveryId: string,
-    n: number,
-    leaseMarginMs: number,
-  ): Promise<ClaimedDelivery | null> {
+  claim(deliveryId: string, n: number, leaseMarginMs: number): Promise<ClaimedDelivery | null> {
+    return this.claims.submit({ deliveryId, n, leaseMarginMs });
+  }
+
+  /** Claims in one statement, results in the order asked; null for each not taken. */
+  private async claimMany(requests: ClaimRequest[]): Promise<(ClaimedDelivery | null)[]> {
+    // One row of `deliveries` updated twice by one statement would be claimed once and
+    // answered twice: a group asking twice for a delivery fails, and is claimed one by one.
+    if (new Set(requests.map((r) => r.deliveryId)).size !== requests.length) {
+      throw new Error('A delivery asked for twice in one group of claims');
+    }
     // For UPDATE … RETURNING, TypeORM's postgres driver answers [rows, rowCount].
     const [rows] = (await this.dataSource.query(
-      `UPDATE deliveries d SET ${claimSet('$3')}
-       WHERE d.id = $1 AND d.attempt_count = $2 - 1
+      `UPDATE deliveries d SET ${claimSet('x.margin')}
+       FROM unnest($1::uuid[], $2::integer[], $3::integer[]) AS x(id, n, margin)
+       WHERE d.id = x.id AND d.attempt_count = x.n - 1
          AND (d.status IN ('scheduled', 'failed') OR (d.status = 'delivering' AND d.lease_until < now()))
          AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
          AND ${WORKER_SENDS}
        RETURNING ${CLAIMED_COLUMNS}`,
-      [deliveryId, n, leaseMarginMs],
+      [
+        requests.map((r) => r.deliveryId),
+        requests.map((r) => r.n),
+        requests.map((r) => r.leaseMarginMs),
+      ],
     )) as [DeliveryEntity[], number];
-    return rows[0] ? this.withRequest(rows[0]) : null;
+    const claimed = new Map((await this.withRequests(rows)).map((c) => [c.delivery.id, c]));
+    return requests.map((r) => claimed.get(r.deliveryId) ?? null);
   }
 
   /**
@@ -153,9 +224,7 @@ export class DeliveriesRepository {
        RETURNING ${CLAIMED_COLUMNS}`,
       [limit, leaseMarginMs],
     )) as [DeliveryEntity[], number];
-    const claimed: ClaimedDelivery[] = [];
-    for (const delivery of rows) claimed.push(await this.withRequest(delivery));
-    return claimed;
+    return this.withRequests(rows);
   }
 
   /**
@@ -193,15 +262,11 @@ export class DeliveriesRepository {
         (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0) ||
         a.createdAt.getTime() - b.createdAt.getTime(),
     );
-    const leased: LeasedDelivery[] = [];
-    for (const { leaseToken, ...delivery } of rows) {
-      const claimed = await this.withRequest(delivery);
-      leased.push({
-        ...claimed,
-        lease: { until: delivery.leaseUntil ?? new Date(), token: leaseToken },
-      });
-    }
-    return leased;
+    const claimed = await this.withRequests(rows.map(({ leaseToken: _, ...delivery }) => delivery));
+    return claimed.map((c, i) => ({
+      ...c,
+      lease: { until: c.delivery.leaseUntil ?? new Date(), token: rows[i].leaseToken },
+    }));
   }
 
   /**
@@ -250,27 +315,42 @@ export class DeliveriesRepository {
     return row?.at ?? null;
   }
 
-  /** What a claimed delivery sends: its event's request, and its destination. */
-  private async withRequest(delivery: DeliveryEntity): Promise<ClaimedDelivery> {
-    const [event] = await this.dataSource.query(
-      `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", method, path, query, headers, body
-       FROM events WHERE id = $1`,
-      [delivery.eventId],
-    );
-    const destination = delivery.destinationId
-      ? ((
-          await this.dataSource.query(
+  /** What claimed deliveries send: their events' requests, and their destinations (two reads in all). */
+  private async withRequests(deliveries: DeliveryEntity[]): Promise<ClaimedDelivery[]> {
+    if (deliveries.length === 0) return [];
+    const distinct = (ids: (string | null)[]) => [
+      ...new Set(ids.filter((id): id is string => id !== null)),
+    ];
+    const destinationIds = distinct(deliveries.map((d) => d.destinationId));
+    const [events, destinations] = await Promise.all([
+      this.dataSource.query(
+        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", method, path, query, headers, body
+         FROM events WHERE id = ANY($1::uuid[])`,
+        [distinct(deliveries.map((d) => d.eventId))],
+      ) as Promise<ClaimedDelivery['event'][]>,
+      destinationIds.length === 0
+        ? []
+        : (this.dataSource.query(
             `SELECT id, name, type, url, timeout_ms AS "timeoutMs", retry, headers, rate_limit_per_second AS "rateLimitPerSecond",
                   signing_secret AS "signingSecret", paused, disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
                   consecutive_failures AS "consecutiveFailures", cli_client_id AS "cliClientId",
                   cli_listener AS "cliListener", cli_source_id AS "cliSourceId", cli_last_seen_at AS "cliLastSeenAt",
                   created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"
-           FROM destinations WHERE id = $1`,
-            [delivery.destinationId],
-          )
-        )[0] as DestinationEntity)
-      : null;
-    return { delivery, destination, event };
+             FROM destinations WHERE id = ANY($1::uuid[])`,
+            [destinationIds],
+          ) as Promise<DestinationEntity[]>),
+    ]);
+    const eventById = new Map(events.map((e) => [e.id, e]));
+    const destinationById = new Map(destinations.map((d) => [d.id, d]));
+    return deliveries.map((delivery) => {
+      const event = eventById.get(delivery.eventId);
+      // A delivery's event is a foreign key: it cannot be missing.
+      if (!event) throw new Error(`Event ${delivery.eventId} of delivery ${delivery.id} not found`);
+      const destination = delivery.destinationId
+        ? (destinationById.get(delivery.destinationId) ?? null)
+        : null;
+      return { delivery, destination, event };
+    });
   }
 
   /** Gives a claimed delivery back without an attempt (its destination's rate limit said wait). */
@@ -298,6 +378,14 @@ export class DeliveriesRepository {
     health: DestinationHealthChange | null,
     onlyIf: AttemptGuard = 'claimed',
   ): Promise<{ recorded: boolean; destinationDisabled: boolean }> {
+    // The common case, a worker's success, goes with others in one statement.
+    if (onlyIf === 'claimed' && (!health || (health.succeeded && !health.disableNow))) {
+      const recorded = await this.successes.submit({
+        attempt: a,
+        destinationId: health?.destinationId ?? null,
+      });
+      return { recorded, destinationDisabled: false };
+    }
     return this.dataSource.transaction(async (tx) => {
       if (onlyIf === 'cli_pending') {
         const pending: unknown[] = await tx.query(
@@ -356,6 +444,59 @@ export class DeliveriesRepository {
       )) as [{ justDisabled: boolean }[], number];
       return { recorded: true, destinationDisabled: updated[0]?.justDisabled ?? false };
     });
+  }
+
+  /**
+   * Claimed attempts that succeeded, recorded in one statement (so, atomically each): the
+   * attempt, the delivery's new state, and a reset of the failure count of each destination
+   * that had failures. An attempt already recorded (another worker raced this one) records
+   * nothing and gets false. A success that changes no failure count leaves the destination's
+   * row alone, or every worker would queue on that one row's lock.
+   */
+  private async recordSuccesses(requests: RecordRequest[]): Promise<boolean[]> {
+    const args: unknown[] = [];
+    const rows = requests.map(({ attempt, destinationId }) => {
+      const first = args.length;
+      args.push(
+        ...attemptValues(attempt),
+        attempt.status,
+        attempt.nextAttemptAt,
+        attempt.error,
+        destinationId,
+      );
+      const types = [
+        ...ATTEMPT_COLUMNS.map(([, type]) => type),
+        'text',
+        'timestamptz',
+        'text',
+        'uuid',
+      ];
+      return `(${types.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
+    });
+    const columns = ATTEMPT_COLUMNS.map(([name]) => name);
+    const recorded: { deliveryId: string; n: number }[] = await this.dataSource.query(
+      `WITH x (${columns.join(', ')}, status, next_attempt_at, last_error, destination_id) AS (
+         VALUES ${rows.join(',\n')}
+       ), a AS (
+         INSERT INTO attempts (id, ${columns.join(', ')})
+         SELECT gen_random_uuid(), ${columns.map((c) => `x.${c}`).join(', ')} FROM x
+         ON CONFLICT (delivery_id, n) DO NOTHING
+         RETURNING delivery_id, n
+       ), d AS (
+         UPDATE deliveries SET status = x.status, attempt_count = x.n, next_attempt_at = x.next_attempt_at,
+                last_status_code = x.status_code, last_error = x.last_error, lease_until = NULL, updated_at = now()
+         FROM x JOIN a USING (delivery_id, n)
+         WHERE deliveries.id = x.delivery_id AND deliveries.attempt_count = x.n - 1
+       ), h AS (
+         UPDATE destinations SET consecutive_failures = 0, updated_at = now()
+         WHERE id IN (SELECT x.destination_id FROM x JOIN a USING (delivery_id, n))
+           AND consecutive_failures > 0
+       )
+       SELECT delivery_id AS "deliveryId", n FROM a`,
+      args,
+    );
+    const done = new Set(recorded.map((r) => `${r.deliveryId}:${r.n}`));
+    return requests.map(({ attempt }) => done.has(`${attempt.deliveryId}:${attempt.n}`));
   }
 
   /**

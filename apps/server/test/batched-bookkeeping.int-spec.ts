@@ -1,0 +1,173 @@
+import {
+  DeliveriesRepository,
+  LEASE_MARGIN_MS,
+  type AttemptRecord,
+  type ClaimedDelivery,
+} from '../src/modules/deliveries/deliveries.repository';
+import { startServer, truncateAll, withDb, type TestServer } from './helpers';
+
+/**
+ * Workers' claims and their records of successful attempts that arrive together share one
+ * statement each. Statement-level triggers count the rows of every UPDATE of `deliveries` and
+ * every INSERT into `attempts`. No worker runs here (role api): the test is the worker.
+ */
+let server: TestServer;
+let repo: DeliveriesRepository;
+
+beforeAll(async () => {
+  server = await startServer({ HOOKYARD_ROLE: 'api' });
+  repo = server.app.get(DeliveriesRepository);
+  await withDb(async (c) => {
+    await c.query(`CREATE TABLE IF NOT EXISTS test_statements (tbl text NOT NULL, n int NOT NULL)`);
+    await c.query(`CREATE OR REPLACE FUNCTION test_note_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO test_statements SELECT TG_TABLE_NAME, count(*) FROM changed; RETURN NULL; END $$`);
+    await c.query(`CREATE OR REPLACE TRIGGER test_note_claims AFTER UPDATE ON deliveries
+      REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION test_note_statement()`);
+    await c.query(`CREATE OR REPLACE TRIGGER test_note_attempts AFTER INSERT ON attempts
+      REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION test_note_statement()`);
+  });
+});
+
+afterAll(async () => {
+  await withDb(async (c) => {
+    await c.query(`DROP TRIGGER IF EXISTS test_note_claims ON deliveries`);
+    await c.query(`DROP TRIGGER IF EXISTS test_note_attempts ON attempts`);
+    await c.query(`DROP TABLE IF EXISTS test_statements`);
+  });
+  await server.close();
+});
+
+const COUNT = 30;
+let destinationId: string;
+let deliveryIds: string[];
+
+beforeEach(async () => {
+  await truncateAll();
+  const source = await server.post<{ id: string }>('/api/v1/sources', {
+    name: 'Batched',
+    slug: 'batched',
+  });
+  ({ id: destinationId } = await server.post<{ id: string }>('/api/v1/destinations', {
+    name: 'Nowhere',
+    url: 'http://127.0.0.1:9/',
+  }));
+  await server.post('/api/v1/connections', { sourceId: source.id, destinationId });
+  for (let i = 0; i < COUNT; i++) {
+    const res = await fetch(`${server.url}/in/batched/n${i}`, {
+      method: 'POST',
+      body: `{"n":${i}}`,
+    });
+    expect(res.status).toBe(202);
+  }
+  deliveryIds = await withDb(async (c) =>
+    (await c.query(`SELECT id FROM deliveries ORDER BY id`)).rows.map((r) => r.id),
+  );
+  expect(deliveryIds).toHaveLength(COUNT);
+  await withDb((c) => c.query(`TRUNCATE test_statements`));
+});
+
+const statements = (tbl: string) =>
+  withDb(
+    async (c) =>
+      (
+        await c.query(
+          `SELECT count(*)::int AS statements, coalesce(sum(n), 0)::int AS rows,
+                  coalesce(max(n), 0)::int AS largest
+           FROM test_statements WHERE tbl = $1`,
+          [tbl],
+        )
+      ).rows[0] as { statements: number; rows: number; largest: number },
+  );
+
+const claimAll = () => Promise.all(deliveryIds.map((id) => repo.claim(id, 1, LEASE_MARGIN_MS)));
+
+const success = (c: ClaimedDelivery): AttemptRecord => ({
+  deliveryId: c.delivery.id,
+  n: 1,
+  at: new Date(),
+  url: 'http://127.0.0.1:9/',
+  requestHeaders: { 'content-type': 'application/json' },
+  statusCode: 200,
+  durationMs: 3,
+  error: null,
+  errorKind: null,
+  responseHeaders: { 'content-length': '2' },
+  responseBody: Buffer.from('ok'),
+  responseBodyTruncated: false,
+  status: 'succeeded',
+  nextAttemptAt: null,
+});
+
+const health = { succeeded: true, disableNow: null, disableAfter: 20 };
+
+it('claims concurrent deliveries in shared statements, each with its event and destination', async () => {
+  const claimed = (await claimAll()).filter((c) => c !== null);
+  expect(claimed).toHaveLength(COUNT);
+  for (const [i, c] of claimed.entries()) {
+    expect(c.delivery).toMatchObject({ id: deliveryIds[i], status: 'delivering' });
+    expect(c.event.id).toBe(c.delivery.eventId);
+    expect(c.event.body.toString()).toMatch(/^\{"n":\d+\}$/);
+    expect(c.destination?.id).toBe(destinationId);
+  }
+  const claims = await statements('deliveries');
+  console.log(`${COUNT} concurrent claims in ${claims.statements} statement(s)`);
+  expect(claims).toMatchObject({ rows: COUNT });
+  expect(claims.statements).toBeLessThan(COUNT / 2);
+
+  // Claimed already: nothing more to take.
+  expect((await claimAll()).every((c) => c === null)).toBe(true);
+});
+
+it('gives a delivery asked for twice in one group to one claim only', async () => {
+  const [twice, ...others] = deliveryIds;
+  // The first claim runs alone; the rest wait for it and form the next group, twice included.
+  const all = await Promise.all([
+    ...others.map((id) => repo.claim(id, 1, LEASE_MARGIN_MS)),
+    repo.claim(twice, 1, LEASE_MARGIN_MS),
+    repo.claim(twice, 1, LEASE_MARGIN_MS),
+  ]);
+  expect(all.filter((c) => c?.delivery.id === twice)).toHaveLength(1);
+  const taken = all.flatMap((c) => (c ? [c.delivery.id] : []));
+  expect(new Set(taken).size).toBe(COUNT);
+});
+
+it('records concurrent successes in shared statements, resets the failure count, and records a repeat nowhere', async () => {
+  const claimed = (await claimAll()) as ClaimedDelivery[];
+  await withDb((c) => c.query(`UPDATE destinations SET consecutive_failures = 3`));
+
+  const results = await Promise.all(
+    claimed.map((c) => repo.recordAttempt(success(c), { destinationId, ...health })),
+  );
+  expect(results).toEqual(Array(COUNT).fill({ recorded: true, destinationDisabled: false }));
+  const inserts = await statements('attempts');
+  console.log(`${COUNT} concurrent successes in ${inserts.statements} statement(s)`);
+  expect(inserts.rows).toBe(COUNT);
+  expect(inserts.statements).toBeLessThan(COUNT / 2);
+
+  const state = await withDb(async (c) => ({
+    deliveries: (
+      await c.query(`SELECT status, attempt_count, lease_until, last_status_code FROM deliveries`)
+    ).rows,
+    failures: (await c.query(`SELECT consecutive_failures FROM destinations`)).rows[0]
+      .consecutive_failures,
+    attempts: (await c.query(`SELECT count(*)::int AS n FROM attempts`)).rows[0].n,
+  }));
+  expect(state.deliveries).toEqual(
+    Array(COUNT).fill({
+      status: 'succeeded',
+      attempt_count: 1,
+      lease_until: null,
+      last_status_code: 200,
+    }),
+  );
+  expect(state).toMatchObject({ failures: 0, attempts: COUNT });
+
+  // A second record of attempt 1 (a worker that raced the first) records nothing.
+  expect(await repo.recordAttempt(success(claimed[0]), { destinationId, ...health })).toEqual({
+    recorded: false,
+    destinationDisabled: false,
+  });
+  expect(
+    await withDb(async (c) => (await c.query(`SELECT count(*)::int AS n FROM attempts`)).rows[0].n),
+  ).toBe(COUNT);
+});
