@@ -3,6 +3,7 @@ import { Forwarding1763990000000 } from './1763990000000-Forwarding';
 import { StatsIndexes1764000000000 } from './1764000000000-StatsIndexes';
 import { ReplayOverrides1764100000000 } from './1764100000000-ReplayOverrides';
 import { CliDestinations1764200000000 } from './1764200000000-CliDestinations';
+import { ScaleIndexes1764300000000 } from './1764300000000-ScaleIndexes';
 import { RoutingNotify1764400000000 } from './1764400000000-RoutingNotify';
 
 /** Listed by hand, not globbed: the server is bundled, and the order is reviewed. */
@@ -12,5 +13,6 @@ export const migrations = [
   StatsIndexes1764000000000,
   ReplayOverrides1764100000000,
   CliDestinations1764200000000,
+  ScaleIndexes1764300000000,
   RoutingNotify1764400000000,
 ];
