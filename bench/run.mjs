@@ -20,14 +20,14 @@ import {
   pool,
   serverVersions,
 } from './lib/database.mjs';
-import { runAutocannon, sequentialLatency } from './lib/load.mjs';
+import { runAutocannon, runPaced, sequentialLatency } from './lib/load.mjs';
 import { rssMiB, snapshotServer, startService, track } from './lib/processes.mjs';
 import { elapsedSeconds, eventually, log, preciseNow } from './lib/progress.mjs';
 import { writeReport } from './lib/report.mjs';
 import { SEARCH_TERM, addEvents } from './lib/scale-data.mjs';
 import { round, slope, summarize } from './lib/stats.mjs';
 import { startTarget } from './lib/target.mjs';
-import { BODY_BYTES, SECRET, webhookRequest } from './lib/webhook.mjs';
+import { BODY_BYTES, SECRET, pacedWebhook, webhookRequest } from './lib/webhook.mjs';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const root = join(benchDir, '..');
@@ -376,12 +376,13 @@ async function steadyLoadPhase() {
     // Enough connections to hold the rate while answers take up to ~150 ms.
     const connections = 32;
     const steady = (duration, record) =>
-      runAutocannon({
+      runPaced({
         url: service.url,
         connections,
         duration,
-        overallRate: STEADY_RATE,
-        requests: [webhookRequest('/in/linked', record)],
+        rate: STEADY_RATE,
+        request: pacedWebhook('/in/linked'),
+        onResponse: record,
       });
     log(`  warming up (${WARMUP_S} s at ${STEADY_RATE} req/s)…`);
     await steady(WARMUP_S);

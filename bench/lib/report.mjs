@@ -144,7 +144,7 @@ function endToEndSection(e) {
   return [
     `## End to end`,
     '',
-    `Steady ${e.rate} req/s (autocannon \`overallRate\`, ${e.connections} connections, after a warm-up) to a ` +
+    `Steady ${e.rate} req/s (evenly spaced: one request every ${Number((1000 / e.rate).toFixed(1))} ms over ${e.connections} keep-alive connections, after a warm-up) to a ` +
       `source connected to the target, on a freshly started Hookyard (role all). Latency from the ingest 2xx ` +
       `reaching the sender to the target receiving the forwarded request, matched by \`X-Hookyard-Event-Id\` ` +
       `(clocks aligned by IPC ping, offset ${fmt(e.clockOffsetMs, 3)} ms). Ingest meanwhile: ` +

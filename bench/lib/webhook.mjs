@@ -47,6 +47,16 @@ export function withDeliveryId(request) {
   return request;
 }
 
+/** One request posting the webhook to `path`, for `runPaced`: a new delivery id each time. */
+export function pacedWebhook(path) {
+  return () => ({
+    method: 'POST',
+    path,
+    headers: { ...webhookHeaders(), 'x-github-delivery': randomUUID() },
+    body: BODY,
+  });
+}
+
 /** An autocannon request posting the webhook to `path`. */
 export function webhookRequest(path, onResponse) {
   return {
