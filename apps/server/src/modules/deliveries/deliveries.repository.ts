@@ -9,6 +9,7 @@ import type {
 } from '@hookyard/contracts';
 import type { KeysetCursor } from '../../common/keyset-cursor';
 import { GroupCommit } from '../../database/group-commit';
+import { preparedQuery } from '../../database/prepared';
 import type { DestinationEntity } from '../destinations/destination.entity';
 import type { HeaderPairs } from '../events/event.entity';
 import { AttemptEntity } from './attempt.entity';
@@ -186,8 +187,9 @@ export class DeliveriesRepository {
     if (new Set(requests.map((r) => r.deliveryId)).size !== requests.length) {
       throw new Error('A delivery asked for twice in one group of claims');
     }
-    // For UPDATE … RETURNING, TypeORM's postgres driver answers [rows, rowCount].
-    const [rows] = (await this.dataSource.query(
+    const rows = await preparedQuery<DeliveryEntity>(
+      this.dataSource,
+      'hookyard_claim',
       `UPDATE deliveries d SET ${claimSet('x.margin')}
        FROM unnest($1::uuid[], $2::integer[], $3::integer[]) AS x(id, n, margin)
        WHERE d.id = x.id AND d.attempt_count = x.n - 1
@@ -200,7 +202,7 @@ export class DeliveriesRepository {
         requests.map((r) => r.n),
         requests.map((r) => r.leaseMarginMs),
       ],
-    )) as [DeliveryEntity[], number];
+    );
     const claimed = new Map((await this.withRequests(rows)).map((c) => [c.delivery.id, c]));
     return requests.map((r) => claimed.get(r.deliveryId) ?? null);
   }
@@ -323,14 +325,18 @@ export class DeliveriesRepository {
     ];
     const destinationIds = distinct(deliveries.map((d) => d.destinationId));
     const [events, destinations] = await Promise.all([
-      this.dataSource.query(
+      preparedQuery<ClaimedDelivery['event']>(
+        this.dataSource,
+        'hookyard_claimed_events',
         `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", method, path, query, headers, body
          FROM events WHERE id = ANY($1::uuid[])`,
         [distinct(deliveries.map((d) => d.eventId))],
-      ) as Promise<ClaimedDelivery['event'][]>,
+      ),
       destinationIds.length === 0
         ? []
-        : (this.dataSource.query(
+        : preparedQuery<DestinationEntity>(
+            this.dataSource,
+            'hookyard_claimed_destinations',
             `SELECT id, name, type, url, timeout_ms AS "timeoutMs", retry, headers, rate_limit_per_second AS "rateLimitPerSecond",
                   signing_secret AS "signingSecret", paused, disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
                   consecutive_failures AS "consecutiveFailures", cli_client_id AS "cliClientId",
@@ -338,7 +344,7 @@ export class DeliveriesRepository {
                   created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"
              FROM destinations WHERE id = ANY($1::uuid[])`,
             [destinationIds],
-          ) as Promise<DestinationEntity[]>),
+          ),
     ]);
     const eventById = new Map(events.map((e) => [e.id, e]));
     const destinationById = new Map(destinations.map((d) => [d.id, d]));
@@ -474,7 +480,10 @@ export class DeliveriesRepository {
       return `(${types.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
     });
     const columns = ATTEMPT_COLUMNS.map(([name]) => name);
-    const recorded: { deliveryId: string; n: number }[] = await this.dataSource.query(
+    // One text per group size: each is prepared once per connection.
+    const recorded = await preparedQuery<{ deliveryId: string; n: number }>(
+      this.dataSource,
+      `hookyard_record_successes_${requests.length}`,
       `WITH x (${columns.join(', ')}, status, next_attempt_at, last_error, destination_id) AS (
          VALUES ${rows.join(',\n')}
        ), a AS (

@@ -9,6 +9,7 @@ import type {
 } from '@hookyard/contracts';
 import type { KeysetCursor } from '../../common/keyset-cursor';
 import { GroupCommit } from '../../database/group-commit';
+import { preparedQuery } from '../../database/prepared';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity, type HeaderPairs } from './event.entity';
 
@@ -124,7 +125,9 @@ export class EventsRepository {
   /** One event and its deliveries in one statement: both commit, or neither. */
   private async insertOne({ event: e, deliveries }: IngestWrite): Promise<IngestWritten> {
     // A duplicate inserts no event, so it creates no deliveries either.
-    const inserted: { id: string }[] = await this.dataSource.query(
+    const inserted = await preparedQuery<{ id: string }>(
+      this.dataSource,
+      'hookyard_ingest_1',
       `WITH e AS (
          INSERT INTO events (${EVENT_INSERT_COLUMNS})
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -160,7 +163,10 @@ export class EventsRepository {
       deliveries.map((d) => d.destinationId),
       deliveries.map((d) => d.at),
     );
-    const inserted: { id: string }[] = await this.dataSource.query(
+    // One text per group size: each is prepared once per connection.
+    const inserted = await preparedQuery<{ id: string }>(
+      this.dataSource,
+      `hookyard_ingest_${writes.length}`,
       `WITH e AS (
          INSERT INTO events (${EVENT_INSERT_COLUMNS})
          VALUES ${rows.join(',\n')}
