@@ -97,3 +97,50 @@ it('answers a request whose statement failed with a 5xx, and stores and answers 
   });
   expect(rows).toEqual({ stored: 39, poisoned: 0 });
 });
+
+it('answers duplicates in a group, of stored events and of each other, with the first event', async () => {
+  await server.post('/api/v1/sources', {
+    name: 'Deduped',
+    slug: 'deduped',
+    dedupe: { mode: 'header', header: 'X-Request-Id' },
+  });
+  const send = (key: string) =>
+    fetch(`${server.url}/in/deduped`, {
+      method: 'POST',
+      headers: { 'x-request-id': key },
+      body: `{"key":"${key}"}`,
+    });
+  const stored = await send('k-stored');
+  expect(stored.status).toBe(202);
+  const { id: storedId } = (await stored.json()) as { id: string };
+  await withDb((c) => c.query(`TRUNCATE test_insert_groups`));
+
+  // 30 new keys, the stored one 5 times, and k-0…k-4 once more each: all at once.
+  const keys = [
+    ...Array.from({ length: 30 }, (_, i) => `k-${i}`),
+    ...Array(5).fill('k-stored'),
+    ...Array.from({ length: 5 }, (_, i) => `k-${i}`),
+  ];
+  const answers = await Promise.all(
+    keys.map(async (key) => {
+      const res = await send(key);
+      return { key, status: res.status, ...((await res.json()) as { id: string }) };
+    }),
+  );
+  expect(answers.every((a) => a.status === 202 || a.status === 200)).toBe(true);
+  const idsByKey = new Map<string, Set<string>>();
+  for (const a of answers) idsByKey.set(a.key, (idsByKey.get(a.key) ?? new Set()).add(a.id));
+  // One event per key, whoever asked: the stored one's id for its repeats.
+  expect([...idsByKey.values()].every((ids) => ids.size === 1)).toBe(true);
+  expect([...(idsByKey.get('k-stored') ?? [])]).toEqual([storedId]);
+  expect(answers.filter((a) => a.status === 202)).toHaveLength(30);
+
+  const counts = await withDb(async (c) => ({
+    events: (await c.query(`SELECT count(*)::int AS n FROM events`)).rows[0].n,
+    statements: (await c.query(`SELECT count(*)::int AS n FROM test_insert_groups WHERE n > 0`))
+      .rows[0].n,
+  }));
+  expect(counts.events).toBe(31);
+  // Groups with a duplicate are written again with ON CONFLICT, not row by row.
+  expect(counts.statements).toBeLessThan(30);
+});

@@ -9,6 +9,7 @@ import type {
 } from '@hookyard/contracts';
 import type { KeysetCursor } from '../../common/keyset-cursor';
 import { GroupCommit } from '../../database/group-commit';
+import { isUniqueViolation } from '../../database/postgres-errors';
 import { preparedQuery } from '../../database/prepared';
 import { DeliveryEntity } from '../deliveries/delivery.entity';
 import { EventEntity, type HeaderPairs } from './event.entity';
@@ -45,6 +46,9 @@ interface IngestWritten {
   id: string;
   duplicate: boolean;
 }
+
+/** The partial unique index that makes a dedupe key stored once per source. */
+const DEDUPE_INDEX = 'events_source_dedupe_key';
 
 const EVENT_INSERT_COLUMNS = `id, source_id, received_at, method, path, query, headers, body, content_type,
   size, source_ip, status, rejection, dedupe_key, handshake`;
@@ -145,8 +149,26 @@ export class EventsRepository {
     return { id: await this.firstWithKey(e), duplicate: true };
   }
 
-  /** A group of events and their deliveries in one statement. */
+  /**
+   * A group of events and their deliveries in one statement. Duplicates are rare (a provider
+   * resends after a timeout), so the statement first goes without `ON CONFLICT`, whose
+   * speculative insertion costs PostgreSQL more per row (about a fifth of the ingest rate
+   * here); a dedupe key already stored fails it with a unique violation, and only then is the
+   * group written again with `ON CONFLICT … DO NOTHING`.
+   */
   private async insertMany(writes: IngestWrite[]): Promise<IngestWritten[]> {
+    try {
+      return await this.insertGroup(writes, false);
+    } catch (error) {
+      if (!isUniqueViolation(error, DEDUPE_INDEX)) throw error;
+      return this.insertGroup(writes, true);
+    }
+  }
+
+  private async insertGroup(
+    writes: IngestWrite[],
+    skipDuplicates: boolean,
+  ): Promise<IngestWritten[]> {
     const args: unknown[] = [];
     const rows = writes.map(({ event }) => {
       const first = args.length;
@@ -163,14 +185,14 @@ export class EventsRepository {
       deliveries.map((d) => d.destinationId),
       deliveries.map((d) => d.at),
     );
-    // One text per group size: each is prepared once per connection.
+    // One text per group size and kind: each is prepared once per connection.
     const inserted = await preparedQuery<{ id: string }>(
       this.dataSource,
-      `hookyard_ingest_${writes.length}`,
+      `hookyard_ingest_${writes.length}${skipDuplicates ? '_dedupe' : ''}`,
       `WITH e AS (
          INSERT INTO events (${EVENT_INSERT_COLUMNS})
          VALUES ${rows.join(',\n')}
-         ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
+         ${skipDuplicates ? 'ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING' : ''}
          RETURNING id
        ), d AS (
          INSERT INTO deliveries (id, event_id, destination_id, status, next_attempt_at, created_at, updated_at)
