@@ -100,7 +100,7 @@ export function ingestListener(
         {
           msg: 'request completed',
           // Through the same serializers as the API's lines (`loggerOptions`): `url` becomes `path`.
-        req: { method: req.method, url: target.pathname },
+          req: { method: req.method, url: target.pathname },
           res: { statusCode: reply.statusCode },
           responseTime: Math.round(performance.now() - started),
         },
