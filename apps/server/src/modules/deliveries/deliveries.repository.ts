@@ -401,25 +401,12 @@ export class DeliveriesRepository {
         );
         if (pending.length === 0) return { recorded: false, destinationDisabled: false };
       }
+      const columns = ATTEMPT_COLUMNS.map(([name]) => name);
       const inserted: unknown[] = await tx.query(
-        `INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms, error, error_kind,
-                               response_headers, response_body, response_body_truncated)
-         VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        `INSERT INTO attempts (id, ${columns.join(', ')})
+         VALUES (gen_random_uuid(), ${columns.map((_, i) => `$${i + 1}`).join(', ')})
          ON CONFLICT (delivery_id, n) DO NOTHING RETURNING id`,
-        [
-          a.deliveryId,
-          a.n,
-          a.at,
-          a.url,
-          JSON.stringify(a.requestHeaders),
-          a.statusCode,
-          a.durationMs,
-          a.error,
-          a.errorKind,
-          a.responseHeaders === null ? null : JSON.stringify(a.responseHeaders),
-          a.responseBody,
-          a.responseBodyTruncated,
-        ],
+        attemptValues(a),
       );
       if (inserted.length === 0) return { recorded: false, destinationDisabled: false };
       await tx.query(
