@@ -134,6 +134,17 @@ const ATTEMPT_COLUMNS: [string, string][] = [
   ['response_body_truncated', 'boolean'],
 ];
 
+const ATTEMPT_COLUMN_NAMES = ATTEMPT_COLUMNS.map(([name]) => name);
+
+/** A grouped success's row: the attempt, then the delivery's next state and its destination. */
+const SUCCESS_ROW_TYPES = [
+  ...ATTEMPT_COLUMNS.map(([, type]) => type),
+  'text',
+  'timestamptz',
+  'text',
+  'uuid',
+];
+
 /** An attempt's values in the order of ATTEMPT_COLUMNS. */
 const attemptValues = (a: AttemptRecord): unknown[] => [
   a.deliveryId,
@@ -401,7 +412,7 @@ export class DeliveriesRepository {
         );
         if (pending.length === 0) return { recorded: false, destinationDisabled: false };
       }
-      const columns = ATTEMPT_COLUMNS.map(([name]) => name);
+      const columns = ATTEMPT_COLUMN_NAMES;
       const inserted: unknown[] = await tx.query(
         `INSERT INTO attempts (id, ${columns.join(', ')})
          VALUES (gen_random_uuid(), ${columns.map((_, i) => `$${i + 1}`).join(', ')})
@@ -457,16 +468,9 @@ export class DeliveriesRepository {
         attempt.error,
         destinationId,
       );
-      const types = [
-        ...ATTEMPT_COLUMNS.map(([, type]) => type),
-        'text',
-        'timestamptz',
-        'text',
-        'uuid',
-      ];
-      return `(${types.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
+      return `(${SUCCESS_ROW_TYPES.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
     });
-    const columns = ATTEMPT_COLUMNS.map(([name]) => name);
+    const columns = ATTEMPT_COLUMN_NAMES;
     // One text per group size: each is prepared once per connection.
     const recorded = await preparedQuery<{ deliveryId: string; n: number }>(
       this.dataSource,
