@@ -45,20 +45,27 @@ async function answersWithin(
 
 const FAST_MS = 1_500;
 
+/** A GitHub-verified source, created through `server`'s API. */
+const createSource = (server: TestServer, slug: string, secret: string) =>
+  server.post<{ id: string }>('/api/v1/sources', {
+    name: slug,
+    slug,
+    verification: { type: 'github', secrets: [secret] },
+  });
+
+const setSecret = (server: TestServer, id: string, secret: string) =>
+  server.api(`/api/v1/sources/${id}`, {
+    method: 'PATCH',
+    json: { verification: { type: 'github', secrets: [secret] } },
+  });
+
 describe('routing cache', () => {
   it('sees a source created, changed and deleted by this process at once', async () => {
     expect((await post(a, 'local', 'one')).status).toBe(404);
-    const source = await a.post<{ id: string }>('/api/v1/sources', {
-      name: 'Local',
-      slug: 'local',
-      verification: { type: 'github', secrets: ['one'] },
-    });
+    const source = await createSource(a, 'local', 'one');
     expect((await post(a, 'local', 'one')).status).toBe(202);
 
-    const patched = await a.api(`/api/v1/sources/${source.id}`, {
-      method: 'PATCH',
-      json: { verification: { type: 'github', secrets: ['two'] } },
-    });
+    const patched = await setSecret(a, source.id, 'two');
     expect(patched.status).toBe(200);
     expect((await post(a, 'local', 'one')).status).toBe(401);
     expect((await post(a, 'local', 'two')).status).toBe(202);
@@ -68,27 +75,16 @@ describe('routing cache', () => {
   });
 
   it("sees another process's change to a source's secret within moments", async () => {
-    const source = await a.post<{ id: string }>('/api/v1/sources', {
-      name: 'Shared',
-      slug: 'shared',
-      verification: { type: 'github', secrets: ['old-secret'] },
-    });
+    const source = await createSource(a, 'shared', 'old-secret');
     expect((await post(b, 'shared', 'old-secret')).status).toBe(202); // b has it cached now
 
-    await a.api(`/api/v1/sources/${source.id}`, {
-      method: 'PATCH',
-      json: { verification: { type: 'github', secrets: ['new-secret'] } },
-    });
+    await setSecret(a, source.id, 'new-secret');
     expect(await answersWithin(b, 'shared', 'new-secret', 202)).toBeLessThan(FAST_MS);
     expect((await post(b, 'shared', 'old-secret')).status).toBe(401);
   });
 
   it('stops queueing to a destination another process paused, and picks up a new connection', async () => {
-    const source = await a.post<{ id: string }>('/api/v1/sources', {
-      name: 'Routed',
-      slug: 'routed',
-      verification: { type: 'github', secrets: ['s'] },
-    });
+    const source = await createSource(a, 'routed', 's');
     expect((await post(b, 'routed', 's')).status).toBe(202); // cached with no routes
     const destination = await a.post<{ id: string }>('/api/v1/destinations', {
       name: 'Target',
@@ -122,11 +118,7 @@ describe('routing cache', () => {
   });
 
   it('sees SQL by hand (soft delete, truncate) in every process', async () => {
-    await a.post('/api/v1/sources', {
-      name: 'By hand',
-      slug: 'by-hand',
-      verification: { type: 'github', secrets: ['s'] },
-    });
+    await createSource(a, 'by-hand', 's');
     expect((await post(a, 'by-hand', 's')).status).toBe(202);
     expect((await post(b, 'by-hand', 's')).status).toBe(202);
 
@@ -135,18 +127,10 @@ describe('routing cache', () => {
     expect(await answersWithin(b, 'by-hand', 's', 404)).toBeLessThan(FAST_MS);
 
     // A new source under the same slug after a TRUNCATE: the old one's id must not linger.
-    await a.post('/api/v1/sources', {
-      name: 'Again',
-      slug: 'again',
-      verification: { type: 'github', secrets: ['s'] },
-    });
+    await createSource(a, 'again', 's');
     expect((await post(b, 'again', 's')).status).toBe(202);
     await truncateAll();
-    await b.post('/api/v1/sources', {
-      name: 'Again, new',
-      slug: 'again',
-      verification: { type: 'github', secrets: ['s2'] },
-    });
+    await createSource(b, 'again', 's2');
     expect(await answersWithin(a, 'again', 's2', 202)).toBeLessThan(FAST_MS);
   });
 });
