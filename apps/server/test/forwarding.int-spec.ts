@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import type {
   DeliveryDetailResponse,
@@ -545,6 +546,56 @@ describe('SSRF guard', () => {
       expect(t.received).toHaveLength(0);
     } finally {
       await guarded.close();
+    }
+  });
+});
+
+describe.each([
+  ['Bull on Redis', false],
+  ['the database (no Redis)', true],
+])('worker concurrency, over %s', (_transport, withoutRedis) => {
+  it('has at most HOOKYARD_WORKER_CONCURRENCY requests out, and claims only what it sends', async () => {
+    // Its own queue: no other server may take these jobs.
+    server = await startServer(
+      { HOOKYARD_WORKER_CONCURRENCY: '2', HOOKYARD_REDIS_PREFIX: `slots-${process.pid}` },
+      { withoutRedis },
+    );
+    try {
+      const held: ServerResponse[] = [];
+      let holding = true;
+      let open = 0;
+      let mostOpen = 0;
+      const t = await target((_req, res) => {
+        open += 1;
+        mostOpen = Math.max(mostOpen, open);
+        res.once('finish', () => (open -= 1));
+        if (holding) held.push(res);
+        else res.writeHead(200).end('ok');
+      });
+      const { slug } = await route([t.url()]);
+      const events = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => ingest(slug, `{"i":${i}}`)),
+      );
+      await eventually(() => held.length === 2, 5000, 'two requests held at the target');
+      // Bull runs more jobs than there are slots; the ones waiting for a slot have not claimed.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(t.received).toHaveLength(2);
+      const states = await withDb(async (c) => {
+        const { rows } = await c.query<{ status: string; n: number }>(
+          'SELECT status, count(*)::int AS n FROM deliveries GROUP BY status ORDER BY status',
+        );
+        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      });
+      expect(states).toEqual({ delivering: 2, scheduled: 4 });
+
+      holding = false;
+      for (const res of held.splice(0)) res.writeHead(200).end('ok');
+      await Promise.all(events.map((e) => settled(e, 'succeeded')));
+      console.log(`6 deliveries, concurrency 2: at most ${mostOpen} requests open at the target`);
+      expect(t.received).toHaveLength(6);
+      expect(mostOpen).toBe(2);
+    } finally {
+      await server.close();
     }
   });
 });

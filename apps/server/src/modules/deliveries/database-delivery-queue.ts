@@ -33,7 +33,9 @@ export class DatabaseDeliveryQueue
 {
   private readonly logger = new Logger(DatabaseDeliveryQueue.name);
   private running = false;
+  /** Attempts claimed and not yet recorded; of those, `sending` are before the end of their request. */
   private inFlight = 0;
+  private sending = 0;
   private pumping = false;
   private pumpAgain = false;
   private poll: NodeJS.Timeout | null = null;
@@ -111,12 +113,16 @@ export class DatabaseDeliveryQueue
     try {
       do {
         this.pumpAgain = false;
-        const room = this.config.workerConcurrency - this.inFlight;
+        // A slot is free once its request is over; the record that follows may overlap the
+        // next claims, up to as many again.
+        const slots = this.config.workerConcurrency;
+        const room = Math.min(slots - this.sending, 2 * slots - this.inFlight);
         if (room <= 0) break;
         const claimed = await this.deliveries.claimDue(room, LEASE_MARGIN_MS);
         for (const delivery of claimed) {
           this.inFlight++;
-          void executor.runClaimed(delivery).finally(() => this.settled());
+          this.sending++;
+          void executor.runClaimed(delivery, () => this.sent()).finally(() => this.settled());
         }
         // A full batch may have left more behind.
         if (claimed.length === room) this.pumpAgain = true;
@@ -128,6 +134,11 @@ export class DatabaseDeliveryQueue
     } finally {
       this.pumping = false;
     }
+  }
+
+  private sent(): void {
+    this.sending--;
+    this.wake();
   }
 
   private settled(): void {

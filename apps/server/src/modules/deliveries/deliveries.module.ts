@@ -3,12 +3,14 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import type { AppConfig } from '../../config/config';
 import { DestinationsModule } from '../destinations/destinations.module';
 import { EventsModule } from '../events/events.module';
+import { redisOptionsFromUrl } from '../redis/redis-url';
 import { AlertsService } from './alerts.service';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveriesService } from './deliveries.service';
 import { DeliveryExecutor } from './delivery-executor';
 import {
+  BullConnections,
   BullDeliveryQueue,
   DELIVERY_QUEUE,
   DeliveryExecutorToken,
@@ -29,8 +31,10 @@ import { HttpSender } from './http-sender';
 @Module({})
 export class DeliveriesModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const connections = new BullConnections();
     const transport: Provider[] = config.redisUrl
       ? [
+          { provide: BullConnections, useValue: connections },
           BullDeliveryQueue,
           { provide: DeliveryQueue, useExisting: BullDeliveryQueue },
           DeliveryWorker,
@@ -44,7 +48,11 @@ export class DeliveriesModule {
         EventsModule,
         ...(config.redisUrl
           ? [
-              BullModule.forRoot({ redis: config.redisUrl, prefix: config.redisPrefix }),
+              BullModule.forRoot({
+                redis: redisOptionsFromUrl(config.redisUrl),
+                prefix: config.redisPrefix,
+                createClient: connections.create,
+              }),
               BullModule.registerQueue({
                 name: DELIVERY_QUEUE,
                 defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Semaphore } from 'async-mutex';
 import { DEFAULT_TIMEOUT_MS, type DeliveryResponse, type RetryPolicy } from '@hookyard/contracts';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
@@ -25,6 +26,13 @@ import { nextRetryDelayMs } from './retry-schedule';
 /** One attempt as it went: what was sent, and what came back (or why nothing did). */
 export type AttemptOutcome = Omit<AttemptRecord, 'deliveryId' | 'n' | 'status' | 'nextAttemptAt'>;
 
+/** A sent attempt, before it is recorded. */
+interface SentAttempt {
+  delivery: DeliveryEntity;
+  destination: DestinationEntity | null;
+  outcome: AttemptOutcome;
+}
+
 /** A replay to an ad-hoc URL is one try: the person is watching for its answer. */
 const AD_HOC_POLICY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 10_000, maxDelayMs: 10_000 };
 
@@ -36,6 +44,12 @@ const AD_HOC_POLICY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 10_000, max
 @Injectable()
 export class DeliveryExecutor {
   private readonly logger = new Logger(DeliveryExecutor.name);
+  /**
+   * Bull runs more jobs at once than the worker sends requests (see `DeliveryWorker`): a job
+   * holds one of `workerConcurrency` slots from its claim to the end of its request, and
+   * records the outcome after giving the slot back.
+   */
+  private readonly sending: Semaphore;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -47,20 +61,38 @@ export class DeliveryExecutor {
     private readonly metrics: MetricsService,
     private readonly routingChanges: RoutingChanges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.sending = new Semaphore(config.workerConcurrency);
+  }
 
   /** The Bull transport: a job names the attempt, which is claimed here. */
   async run({ deliveryId, attempt }: AttemptJob): Promise<void> {
     await this.guarded(deliveryId, attempt, async () => {
-      const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
-      if (claimed) await this.attempt(claimed, attempt);
+      // The claim is taken inside the slot: a claimed delivery never waits for one, so its
+      // lease (timeout + margin) cannot run out before it is sent.
+      const sent = await this.sending.runExclusive(async () => {
+        const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
+        return claimed && (await this.send(claimed, attempt));
+      });
+      if (sent) await this.record(sent.delivery, sent.destination, attempt, sent.outcome);
     });
   }
 
-  /** The database transport: the delivery was claimed by `DeliveriesRepository.claimDue`. */
-  async runClaimed(claimed: ClaimedDelivery): Promise<void> {
+  /**
+   * The database transport: the delivery was claimed by `DeliveriesRepository.claimDue`.
+   * `onSent` is called once its request is over (or it was postponed), before the record.
+   */
+  async runClaimed(claimed: ClaimedDelivery, onSent?: () => void): Promise<void> {
     const attempt = claimed.delivery.attemptCount + 1;
-    await this.guarded(claimed.delivery.id, attempt, () => this.attempt(claimed, attempt));
+    await this.guarded(claimed.delivery.id, attempt, async () => {
+      let sent: SentAttempt | null;
+      try {
+        sent = await this.send(claimed, attempt);
+      } finally {
+        onSent?.();
+      }
+      if (sent) await this.record(sent.delivery, sent.destination, attempt, sent.outcome);
+    });
   }
 
   private async guarded(deliveryId: string, attempt: number, work: () => Promise<void>) {
@@ -74,10 +106,14 @@ export class DeliveryExecutor {
     }
   }
 
-  private async attempt(
+  /**
+   * Sends attempt `n` of a claimed delivery and returns what happened, or null when the
+   * destination's rate limit postponed it (it is queued again for when there is room).
+   */
+  private async send(
     { delivery, destination, event }: ClaimedDelivery,
     n: number,
-  ): Promise<void> {
+  ): Promise<SentAttempt | null> {
     if (destination?.rateLimitPerSecond) {
       const waitMs = await this.rateLimiter.consume(
         'destination',
@@ -88,7 +124,7 @@ export class DeliveryExecutor {
         const runAt = new Date(Date.now() + waitMs);
         await this.deliveries.postpone(delivery.id, n, runAt);
         await this.queue.enqueue([{ id: delivery.id, attempt: n, runAt }]);
-        return;
+        return null;
       }
     }
 
@@ -115,18 +151,22 @@ export class DeliveryExecutor {
       body,
       timeoutMs: destination?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     });
-    await this.record(delivery, destination, n, {
-      at,
-      url,
-      requestHeaders: recorded,
-      statusCode: result.statusCode,
-      durationMs: result.durationMs,
-      error: result.error?.message ?? null,
-      errorKind: result.error?.kind ?? null,
-      responseHeaders: result.headers,
-      responseBody: result.body,
-      responseBodyTruncated: result.bodyTruncated,
-    });
+    return {
+      delivery,
+      destination,
+      outcome: {
+        at,
+        url,
+        requestHeaders: recorded,
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        error: result.error?.message ?? null,
+        errorKind: result.error?.kind ?? null,
+        responseHeaders: result.headers,
+        responseBody: result.body,
+        responseBodyTruncated: result.bodyTruncated,
+      },
+    };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
+import Redis, { type RedisOptions } from 'ioredis';
 import type { ClaimedDelivery, DueDelivery } from './deliveries.repository';
 
 /** Queue and job names, in one place. Payloads carry ids only. */
@@ -72,8 +73,37 @@ export class BullDeliveryQueue extends DeliveryQueue {
   }
 }
 
+/**
+ * Bull's Redis connections, made here rather than by Bull so that only the command connection
+ * auto-pipelines: the job moves of attempts a group commit finished together share one write.
+ * The blocking connection must not (a pipelined BRPOPLPUSH holds up whatever is queued behind
+ * it). Bull does not close connections it did not make: `close()` does, after the queue.
+ */
+export class BullConnections {
+  private readonly clients = new Set<Redis>();
+
+  readonly create = (type: 'client' | 'subscriber' | 'bclient', options?: RedisOptions): Redis => {
+    const client = new Redis({
+      ...options,
+      ...(type === 'client' ? { enableAutoPipelining: true } : { maxRetriesPerRequest: null }),
+    });
+    this.clients.add(client);
+    return client;
+  };
+
+  async close(): Promise<void> {
+    await Promise.all(
+      [...this.clients].map(async (client) => {
+        if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+        else client.disconnect();
+      }),
+    );
+    this.clients.clear();
+  }
+}
+
 /** Set by the module to the executor class (avoids an import cycle). */
 export abstract class DeliveryExecutorToken {
   abstract run(job: AttemptJob): Promise<void>;
-  abstract runClaimed(claimed: ClaimedDelivery): Promise<void>;
+  abstract runClaimed(claimed: ClaimedDelivery, onSent?: () => void): Promise<void>;
 }
