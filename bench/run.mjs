@@ -316,6 +316,7 @@ async function forwardingPhase() {
         fromStartSeconds: round((stats.last - offset - spawnedAt) / 1000, 3),
         dbDoneSeconds: dbDoneAt === null ? null : round((dbDoneAt - spawnedAt) / 1000, 3),
         headerCount: stats.headerCount,
+        mostOpen: stats.mostOpen,
       };
       log(
         `  Hookyard worker: ${hookyard.perSecond} deliveries/s (${hookyard.seconds} s first→last; ` +
@@ -337,6 +338,7 @@ async function forwardingPhase() {
       perSecond: round((stats.count - 1) / steady, 0),
       scriptSeconds: round(script.ms / 1000, 3),
       headerCount: stats.headerCount,
+      mostOpen: stats.mostOpen,
     };
     log(`  baseline: ${baseline.perSecond} deliveries/s (${baseline.seconds} s)`);
     report.forwarding = {

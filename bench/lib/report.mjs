@@ -115,6 +115,7 @@ function forwardingSection(f) {
         'from start s',
         'all succeeded in DB s',
         'headers per request',
+        'most requests open at the target',
       ],
       [
         [
@@ -124,6 +125,7 @@ function forwardingSection(f) {
           fmt(h.fromStartSeconds, 2),
           fmt(h.dbDoneSeconds, 2),
           h.headerCount,
+          h.mostOpen ?? '',
         ],
         [
           'baseline (undici request, nothing stored)',
@@ -132,8 +134,9 @@ function forwardingSection(f) {
           '',
           '',
           b.headerCount,
+          b.mostOpen ?? '',
         ],
-        [`**Hookyard / baseline**`, `**${ratio(f.ratio)}**`, '', '', '', ''],
+        [`**Hookyard / baseline**`, `**${ratio(f.ratio)}**`, '', '', '', '', ''],
       ],
     ),
   ];
