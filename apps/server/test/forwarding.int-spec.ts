@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import Redis from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import type {
   DeliveryDetailResponse,
@@ -6,6 +7,7 @@ import type {
   EventResponse,
   StreamMessage,
 } from '@hookyard/contracts';
+import { DeliverySweeper } from '../src/modules/deliveries/delivery-sweeper';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
 import { connect } from './sse';
 import { eventually, Target } from './target';
@@ -595,6 +597,34 @@ describe.each([
       expect(t.received).toHaveLength(6);
       expect(mostOpen).toBe(2);
     } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('sweeper', () => {
+  it('queues again only the due attempts whose job Redis lost', async () => {
+    // Role api: nothing takes the jobs, so they wait in Redis past the sweeper's grace.
+    const prefix = `sweep-${process.pid}`;
+    server = await startServer({ HOOKYARD_ROLE: 'api', HOOKYARD_REDIS_PREFIX: prefix });
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const t = await target();
+      const { slug } = await route([t.url()]);
+      const events = await Promise.all([1, 2, 3].map((i) => ingest(slug, `{"i":${i}}`)));
+      const deliveries = await Promise.all(
+        events.map(async (e) => (await eventOf(e)).deliveries[0]),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const sweeper = server.app.get(DeliverySweeper);
+      expect(await sweeper.sweep()).toBe(0);
+
+      expect(await redis.del(`${prefix}:deliveries:${deliveries[1].id}:1`)).toBe(1);
+      expect(await sweeper.sweep()).toBe(1);
+      expect(await redis.exists(`${prefix}:deliveries:${deliveries[1].id}:1`)).toBe(1);
+      expect(await sweeper.sweep()).toBe(0);
+    } finally {
+      redis.disconnect();
       await server.close();
     }
   });

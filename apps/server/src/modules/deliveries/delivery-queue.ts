@@ -24,6 +24,11 @@ export interface QueuedAttempt extends DueDelivery {
  */
 export abstract class DeliveryQueue {
   abstract enqueue(attempts: QueuedAttempt[]): Promise<void>;
+  /** The sweeper's: queues those of `attempts` that the transport has lost; returns how many. */
+  async requeue(attempts: QueuedAttempt[]): Promise<number> {
+    await this.enqueue(attempts);
+    return attempts.length;
+  }
   /** Attempts waiting or running: the queue depth metric. */
   abstract depth(): Promise<number> | number;
 }
@@ -65,6 +70,26 @@ export class BullDeliveryQueue extends DeliveryQueue {
         `Could not queue ${attempts.length} attempt(s), the sweeper will: ${(error as Error).message}`,
       );
     }
+  }
+
+  /**
+   * Only attempts whose job Redis does not hold (lost with Redis, or never added): a backlog
+   * older than the sweeper's grace is still queued, and adding its jobs again on every pass
+   * would only be refused one by one.
+   */
+  override async requeue(attempts: QueuedAttempt[]): Promise<number> {
+    if (attempts.length === 0) return 0;
+    let missing = attempts;
+    try {
+      const pipeline = this.queue.client.pipeline();
+      for (const a of attempts) pipeline.exists(this.queue.toKey(attemptJobId(a)));
+      const held = (await pipeline.exec()) ?? [];
+      missing = attempts.filter((_, i) => held[i]?.[1] !== 1);
+    } catch (error) {
+      this.logger.warn(`Could not check for queued attempts: ${(error as Error).message}`);
+    }
+    await this.enqueue(missing);
+    return missing.length;
   }
 
   async depth(): Promise<number> {

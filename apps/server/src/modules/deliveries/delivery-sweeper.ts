@@ -49,8 +49,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnApplicationShu
     let total = 0;
     try {
       const due = await this.deliveries.findDue(this.config.sweepIntervalMs, BATCH);
-      await this.queue.enqueue(due);
-      total = due.length;
+      total = await this.queue.requeue(due);
       if (total > 0) this.logger.log(`Queued ${total} due deliveries again`);
     } catch (error) {
       this.logger.warn(`Sweep failed: ${(error as Error).message}`);
