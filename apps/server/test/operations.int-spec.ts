@@ -222,4 +222,24 @@ describe('logs', () => {
       expect(output).not.toContain(secret);
     }
   });
+
+  it('log API requests, and not the probes and scrapes of /healthz, /readyz and /metrics', async () => {
+    const output = await captureOutput(async () => {
+      const logged = await startServer({ HOOKYARD_LOG_LEVEL: 'info' });
+      try {
+        for (const path of ['/healthz', '/readyz', '/metrics', '/api/v1/sources']) {
+          const res = await fetch(`${logged.url}${path}`, {
+            headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+          });
+          expect(res.status).toBe(200);
+        }
+      } finally {
+        await logged.close();
+      }
+    });
+    expect(output).toContain('"path":"/api/v1/sources"');
+    for (const probe of ['/healthz', '/readyz', '/metrics']) {
+      expect(output).not.toContain(`"path":"${probe}"`);
+    }
+  });
 });
