@@ -59,6 +59,7 @@ const SSRF_HINT =
   'set HOOKYARD_ALLOW_PRIVATE_DESTINATIONS or HOOKYARD_ALLOWED_DESTINATION_CIDRS to allow';
 const CONNECT_TIMEOUT_MS = 10_000;
 const MAX_MESSAGE_LENGTH = 300;
+const MAX_REMEMBERED_VERDICTS = 1024;
 
 /**
  * The outbound HTTP layer of forwarding: one pooled keep-alive agent whose
@@ -69,6 +70,7 @@ const MAX_MESSAGE_LENGTH = 300;
 export class HttpSender implements OnModuleDestroy {
   private readonly policy: SsrfPolicy;
   private readonly agent: Agent;
+  private readonly verdicts = new Map<string, string | null>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.policy = {
@@ -85,6 +87,17 @@ export class HttpSender implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.agent.close();
+  }
+
+  /** `blockedReason` of an IP literal, remembered: the policy is fixed for the process. */
+  private literalVerdict(ip: string): string | null {
+    let verdict = this.verdicts.get(ip);
+    if (verdict === undefined) {
+      verdict = blockedReason(ip, this.policy);
+      if (this.verdicts.size >= MAX_REMEMBERED_VERDICTS) this.verdicts.clear();
+      this.verdicts.set(ip, verdict);
+    }
+    return verdict;
   }
 
   /** Sends one request and never throws: every failure comes back as `error`. */
@@ -112,7 +125,7 @@ export class HttpSender implements OnModuleDestroy {
     // Node does not resolve (so the guarded lookup never sees) an IP literal: judge it here.
     const literal = target.hostname.replace(/^\[|\]$/g, '');
     if (isIP(literal) !== 0) {
-      const reason = blockedReason(literal, this.policy);
+      const reason = this.literalVerdict(literal);
       if (reason !== null) return fail('ssrf_blocked', ssrfMessage(reason));
     }
 
