@@ -21,7 +21,14 @@ import {
   serverVersions,
 } from './lib/database.mjs';
 import { runAutocannon, runPaced, sequentialLatency } from './lib/load.mjs';
-import { rssMiB, snapshotServer, startService, track } from './lib/processes.mjs';
+import {
+  cpuSpent,
+  cpuTimes,
+  rssMiB,
+  snapshotServer,
+  startService,
+  track,
+} from './lib/processes.mjs';
 import { elapsedSeconds, eventually, log, preciseNow } from './lib/progress.mjs';
 import { writeReport } from './lib/report.mjs';
 import { SEARCH_TERM, addEvents } from './lib/scale-data.mjs';
@@ -255,6 +262,16 @@ function runForwardBaseline(targetUrl) {
   });
 }
 
+/** CPU milliseconds per delivery, by process, from CPU seconds over `count` deliveries. */
+function perDelivery(cpuSeconds, count) {
+  if (!cpuSeconds || count === 0) return null;
+  const ms = Object.fromEntries(
+    Object.entries(cpuSeconds).map(([label, s]) => [label, round((s * 1000) / count, 3)]),
+  );
+  ms.total = round(Object.values(cpuSeconds).reduce((sum, s) => sum + s, 0) * (1000 / count), 3);
+  return ms;
+}
+
 async function forwardingPhase() {
   const database = await newDatabase('forward');
   const db = pool(database, 1);
@@ -288,6 +305,8 @@ async function forwardingPhase() {
         HOOKYARD_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
       }),
     );
+    const cpuOf = (pids) => cpuTimes({ pids, names: ['postgres', 'redis-server'] });
+    const cpuBefore = cpuOf({ worker: worker.pid, target: target.pid });
     let hookyard;
     try {
       const drained = await eventually(async () => (await target.stats()).count >= queued, {
@@ -296,6 +315,7 @@ async function forwardingPhase() {
         what: `the target to receive ${queued} deliveries`,
       }).catch(() => false);
       const stats = await target.stats();
+      const cpu = cpuSpent(cpuBefore, cpuOf({ worker: worker.pid, target: target.pid }));
       let dbDoneAt = null;
       if (drained) {
         dbDoneAt = await eventually(
@@ -316,7 +336,7 @@ async function forwardingPhase() {
         fromStartSeconds: round((stats.last - offset - spawnedAt) / 1000, 3),
         dbDoneSeconds: dbDoneAt === null ? null : round((dbDoneAt - spawnedAt) / 1000, 3),
         headerCount: stats.headerCount,
-        mostOpen: stats.mostOpen,
+        cpuMsPerDelivery: perDelivery(cpu, stats.count),
       };
       log(
         `  Hookyard worker: ${hookyard.perSecond} deliveries/s (${hookyard.seconds} s first→last; ` +
@@ -328,8 +348,11 @@ async function forwardingPhase() {
 
     // 3. Baseline: the same requests, same client and concurrency, nothing stored.
     await target.reset();
+    const baselineBefore = cpuOf({ target: target.pid });
     const script = await runForwardBaseline(target.url);
     const stats = await target.stats();
+    const baselineCpu = cpuSpent(baselineBefore, cpuOf({ target: target.pid }));
+    if (baselineCpu) baselineCpu.sender = script.cpuSeconds;
     const steady = (stats.last - stats.first) / 1000;
     const baseline = {
       received: stats.count,
@@ -338,7 +361,7 @@ async function forwardingPhase() {
       perSecond: round((stats.count - 1) / steady, 0),
       scriptSeconds: round(script.ms / 1000, 3),
       headerCount: stats.headerCount,
-      mostOpen: stats.mostOpen,
+      cpuMsPerDelivery: perDelivery(baselineCpu, stats.count),
     };
     log(`  baseline: ${baseline.perSecond} deliveries/s (${baseline.seconds} s)`);
     report.forwarding = {

@@ -1,7 +1,7 @@
 // Baseline for forwarding: the same requests Hookyard's worker sends (same body, same
 // headers, same HTTP client: undici `request` on an Agent configured as in
 // apps/server/src/modules/deliveries/http-sender.ts), at the same concurrency, storing
-// nothing. Prints one JSON line: { count, failed, ms, perSecond }.
+// nothing. Prints one JSON line: { count, failed, ms, perSecond, cpuSeconds }.
 //   TARGET_URL=http://127.0.0.1:9000/hook COUNT=10000 CONCURRENCY=50 node bench/baselines/forward.mjs
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
@@ -51,4 +51,13 @@ const started = performance.now();
 await Promise.all(Array.from({ length: concurrency }, worker));
 const ms = performance.now() - started;
 await agent.close();
-console.log(JSON.stringify({ count, failed, ms, perSecond: (count / ms) * 1000 }));
+const { user, system } = process.cpuUsage();
+console.log(
+  JSON.stringify({
+    count,
+    failed,
+    ms,
+    perSecond: (count / ms) * 1000,
+    cpuSeconds: (user + system) / 1e6,
+  }),
+);

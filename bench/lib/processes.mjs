@@ -1,7 +1,7 @@
 // Child processes of a run: the Hookyard server (from a snapshot of its build), the
 // baselines and the target. Every child is tracked and killed if the run dies.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { log, sleep } from './progress.mjs';
@@ -136,4 +136,53 @@ export function rssMiB(pid) {
   } catch {
     return null;
   }
+}
+
+let ticksPerSecond = null;
+
+/** A process's command name and CPU seconds (user + system) so far, from /proc; null if gone. */
+function processCpu(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return {
+      name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+      seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A snapshot of the CPU time used so far by the processes in `pids` ({ label: pid }) and by
+ * every process whose command name is in `names` (PostgreSQL's backends, Redis), labelled by
+ * that name. Null on a system without /proc. `cpuSpent` subtracts two.
+ */
+export function cpuTimes({ pids = {}, names = [] }) {
+  if (!existsSync('/proc/self/stat')) return null;
+  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+  const snapshot = new Map();
+  const labels = new Map(Object.entries(pids).map(([label, pid]) => [String(pid), label]));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    if (!labels.has(entry) && names.length === 0) continue;
+    const cpu = processCpu(entry);
+    const label = labels.get(entry) ?? (cpu && names.includes(cpu.name) ? cpu.name : null);
+    if (cpu && label) snapshot.set(entry, { label, seconds: cpu.seconds });
+  }
+  return snapshot;
+}
+
+/**
+ * CPU seconds per label from one snapshot to the next, over the processes alive at the second
+ * (one that started in between counts from zero; one that exited is not counted).
+ */
+export function cpuSpent(before, after) {
+  if (!before || !after) return null;
+  const spent = {};
+  for (const [pid, { label, seconds }] of after) {
+    spent[label] = (spent[label] ?? 0) + seconds - (before.get(pid)?.seconds ?? 0);
+  }
+  return spent;
 }

@@ -96,7 +96,7 @@ function ingestSection(r) {
   ];
 }
 
-function forwardingSection(f) {
+function forwardingSection(f, cores) {
   if (!f) return [];
   const h = f.hookyard;
   const b = f.baseline;
@@ -115,7 +115,6 @@ function forwardingSection(f) {
         'from start s',
         'all succeeded in DB s',
         'headers per request',
-        'most requests open at the target',
       ],
       [
         [
@@ -125,7 +124,6 @@ function forwardingSection(f) {
           fmt(h.fromStartSeconds, 2),
           fmt(h.dbDoneSeconds, 2),
           h.headerCount,
-          h.mostOpen ?? '',
         ],
         [
           'baseline (undici request, nothing stored)',
@@ -134,9 +132,31 @@ function forwardingSection(f) {
           '',
           '',
           b.headerCount,
-          b.mostOpen ?? '',
         ],
-        [`**Hookyard / baseline**`, `**${ratio(f.ratio)}**`, '', '', '', '', ''],
+        [`**Hookyard / baseline**`, `**${ratio(f.ratio)}**`, '', '', '', ''],
+      ],
+    ),
+    ...cpuTable(h.cpuMsPerDelivery, b.cpuMsPerDelivery, cores),
+  ];
+}
+
+/** Where the CPU went, per delivery: the two senders, the target, PostgreSQL and Redis. */
+function cpuTable(hookyard, baseline, cores) {
+  if (!hookyard || !baseline) return [];
+  const ms = (value) => (value === undefined ? '' : fmt(value, 3));
+  return [
+    '',
+    `CPU time per delivery (user + system, from /proc), in ms: with ${cores} cores, a total of ` +
+      `t ms per delivery allows at most ${cores * 1000} / t deliveries/s.`,
+    '',
+    table(
+      ['<process', 'Hookyard', 'baseline'],
+      [
+        ['worker / sender', ms(hookyard.worker), ms(baseline.sender)],
+        ['target', ms(hookyard.target), ms(baseline.target)],
+        ['PostgreSQL', ms(hookyard.postgres), ms(baseline.postgres)],
+        ['Redis', ms(hookyard['redis-server']), ms(baseline['redis-server'])],
+        ['**total**', `**${ms(hookyard.total)}**`, `**${ms(baseline.total)}**`],
       ],
     ),
   ];
@@ -223,7 +243,7 @@ export function renderMarkdown(r) {
   const sections = [
     ['# Hookyard benchmarks', '', ...machineSection(r)],
     ingestSection(r),
-    forwardingSection(r.forwarding),
+    forwardingSection(r.forwarding, r.machine?.cores),
     endToEndSection(r.endToEnd),
     memorySection(r.memory),
     scaleSection(r.scale),

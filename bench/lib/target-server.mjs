@@ -13,14 +13,8 @@ let headerCount = null;
 /** Event id → first receipt time; only while tracking. */
 let receipts = null;
 let duplicates = 0;
-/** Requests received and not yet answered, and the most there were at once. */
-let open = 0;
-let mostOpen = 0;
 
 const server = createServer((req, res) => {
-  open += 1;
-  if (open > mostOpen) mostOpen = open;
-  res.once('finish', () => (open -= 1));
   req.resume();
   req.on('end', () => {
     const at = now();
@@ -47,11 +41,10 @@ const commands = {
     first = null;
     last = null;
     duplicates = 0;
-    mostOpen = open;
     receipts = track ? new Map() : null;
     return {};
   },
-  stats: () => ({ count, first, last, headerCount, duplicates, mostOpen }),
+  stats: () => ({ count, first, last, headerCount, duplicates }),
   receipts: () => ({ receipts: receipts ? [...receipts] : [] }),
   clock: () => ({ now: now() }),
 };
