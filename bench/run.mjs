@@ -24,6 +24,7 @@ import { runAutocannon, runPaced, sequentialLatency } from './lib/load.mjs';
 import {
   cpuSpent,
   cpuTimes,
+  heapProbeFor,
   rssMiB,
   snapshotServer,
   startService,
@@ -379,10 +380,11 @@ async function forwardingPhase() {
 /** 200 req/s for SOAK_S seconds to a source connected to the target: end-to-end latency and memory. */
 async function steadyLoadPhase() {
   const database = await newDatabase('steady');
+  const heap = heapProbeFor(runDir);
   const service = await start(
     'Hookyard (production, role all)',
     serverMain,
-    productionEnv(database, 'all'),
+    productionEnv(database, 'all', heap.env),
   );
   try {
     await setUpIngestSources(service.url, target.url);
@@ -411,6 +413,7 @@ async function steadyLoadPhase() {
       });
     log(`  warming up (${WARMUP_S} s at ${STEADY_RATE} req/s)…`);
     await steady(WARMUP_S);
+    const heapBefore = await heap.read();
     const startedAt = preciseNow();
     const samples = [];
     const sample = () => {
@@ -439,6 +442,7 @@ async function steadyLoadPhase() {
       report.notes.push('End to end: some deliveries had not arrived 30 s after the run.'),
     );
     const receipts = await target.receipts();
+    const heapAfter = await heap.read();
 
     /** Events answered between `from` and `to` seconds into the run. */
     const windowOf = (label, from, to) => {
@@ -490,6 +494,7 @@ async function steadyLoadPhase() {
       endMiB: rss.at(-1),
       slopeMiBPerMinute: round((slope(samples) ?? 0) * 60, 2),
       samples,
+      afterFullGc: heapBefore && heapAfter ? { before: heapBefore, after: heapAfter } : null,
     };
     log(
       `  RSS ${report.memory.startMiB} → ${report.memory.endMiB} MiB (max ${report.memory.maxMiB}, ` +

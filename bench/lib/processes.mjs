@@ -1,9 +1,18 @@
 // Child processes of a run: the Hookyard server (from a snapshot of its build), the
 // baselines and the target. Every child is tracked and killed if the run dies.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { log, sleep } from './progress.mjs';
 
 const children = new Set();
@@ -185,4 +194,34 @@ export function cpuSpent(before, after) {
     spent[label] = (spent[label] ?? 0) + seconds - (before.get(pid)?.seconds ?? 0);
   }
   return spent;
+}
+
+const heapProbe = fileURLToPath(new URL('./heap-probe.cjs', import.meta.url));
+
+/**
+ * The environment that loads `heap-probe.cjs` into a server, and `read()`, which has it run a
+ * full garbage collection and returns its memory then (MiB: `heapUsed`, `rss`), or null if the
+ * probe did not answer within 5 s.
+ */
+export function heapProbeFor(dir) {
+  const file = join(dir, `heap-${Date.now()}.jsonl`);
+  let answers = 0;
+  return {
+    env: { NODE_OPTIONS: `--require ${heapProbe}`, HOOKYARD_BENCH_HEAP_FILE: file },
+    async read() {
+      writeFileSync(`${file}.request`, '');
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+        if (lines.length > answers) {
+          const usage = JSON.parse(lines[answers]);
+          answers += 1;
+          const mib = (bytes) => Math.round((bytes / 1048576) * 10) / 10;
+          return { heapUsedMiB: mib(usage.heapUsed), rssMiB: mib(usage.rss) };
+        }
+        await sleep(50);
+      }
+      return null;
+    },
+  };
 }

@@ -236,6 +236,22 @@ function memorySection(m) {
         ],
       ],
     ),
+    ...(m.afterFullGc
+      ? [
+          '',
+          'Live memory: after a full garbage collection (`heap-probe.cjs`), once after the ' +
+            'warm-up and once after the last delivery of the run. This is what the process holds ' +
+            'on to; RSS also counts garbage that the collector has not reclaimed yet.',
+          '',
+          table(
+            ['', 'heap used MiB', 'RSS MiB'],
+            [
+              ['before', fmt(m.afterFullGc.before.heapUsedMiB), fmt(m.afterFullGc.before.rssMiB)],
+              ['after', fmt(m.afterFullGc.after.heapUsedMiB), fmt(m.afterFullGc.after.rssMiB)],
+            ],
+          ),
+        ]
+      : []),
   ];
 }
 
