@@ -5,6 +5,7 @@ import {
   type ClaimedDelivery,
 } from '../src/modules/deliveries/deliveries.repository';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
+import { countStatements } from './statement-counter';
 
 /**
  * Workers' claims and their records of successful attempts that arrive together share one
@@ -13,27 +14,19 @@ import { startServer, truncateAll, withDb, type TestServer } from './helpers';
  */
 let server: TestServer;
 let repo: DeliveriesRepository;
+let counter: Awaited<ReturnType<typeof countStatements>>;
 
 beforeAll(async () => {
   server = await startServer({ HOOKYARD_ROLE: 'api' });
   repo = server.app.get(DeliveriesRepository);
-  await withDb(async (c) => {
-    await c.query(`CREATE TABLE IF NOT EXISTS test_statements (tbl text NOT NULL, n int NOT NULL)`);
-    await c.query(`CREATE OR REPLACE FUNCTION test_note_statement() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN INSERT INTO test_statements SELECT TG_TABLE_NAME, count(*) FROM changed; RETURN NULL; END $$`);
-    await c.query(`CREATE OR REPLACE TRIGGER test_note_claims AFTER UPDATE ON deliveries
-      REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION test_note_statement()`);
-    await c.query(`CREATE OR REPLACE TRIGGER test_note_attempts AFTER INSERT ON attempts
-      REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION test_note_statement()`);
-  });
+  counter = await countStatements([
+    ['deliveries', 'UPDATE'],
+    ['attempts', 'INSERT'],
+  ]);
 });
 
 afterAll(async () => {
-  await withDb(async (c) => {
-    await c.query(`DROP TRIGGER IF EXISTS test_note_claims ON deliveries`);
-    await c.query(`DROP TRIGGER IF EXISTS test_note_attempts ON attempts`);
-    await c.query(`DROP TABLE IF EXISTS test_statements`);
-  });
+  await counter.remove();
   await server.close();
 });
 
@@ -63,21 +56,17 @@ beforeEach(async () => {
     (await c.query(`SELECT id FROM deliveries ORDER BY id`)).rows.map((r) => r.id),
   );
   expect(deliveryIds).toHaveLength(COUNT);
-  await withDb((c) => c.query(`TRUNCATE test_statements`));
+  await counter.reset();
 });
 
-const statements = (tbl: string) =>
-  withDb(
-    async (c) =>
-      (
-        await c.query(
-          `SELECT count(*)::int AS statements, coalesce(sum(n), 0)::int AS rows,
-                  coalesce(max(n), 0)::int AS largest
-           FROM test_statements WHERE tbl = $1`,
-          [tbl],
-        )
-      ).rows[0] as { statements: number; rows: number; largest: number },
-  );
+const statements = async (tbl: string) => {
+  const rows = await counter.rows(tbl);
+  return {
+    statements: rows.length,
+    rows: rows.reduce((sum, n) => sum + n, 0),
+    largest: Math.max(0, ...rows),
+  };
+};
 
 const claimAll = () => Promise.all(deliveryIds.map((id) => repo.claim(id, 1, LEASE_MARGIN_MS)));
 

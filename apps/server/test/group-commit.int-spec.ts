@@ -1,4 +1,5 @@
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
+import { countStatements } from './statement-counter';
 import { Target, eventually } from './target';
 
 /**
@@ -8,17 +9,15 @@ import { Target, eventually } from './target';
  */
 let server: TestServer;
 let target: Target;
+let groups: Awaited<ReturnType<typeof countStatements>>;
 
 beforeAll(async () => {
   server = await startServer();
   target = await Target.start();
+  // Rows per INSERT statement on events.
+  groups = await countStatements([['events', 'INSERT']]);
   await withDb(async (c) => {
-    // Rows per INSERT statement on events, and a path that makes any statement holding it fail.
-    await c.query(`CREATE TABLE IF NOT EXISTS test_insert_groups (n int NOT NULL)`);
-    await c.query(`CREATE OR REPLACE FUNCTION test_note_group() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN INSERT INTO test_insert_groups SELECT count(*) FROM new_rows; RETURN NULL; END $$`);
-    await c.query(`CREATE OR REPLACE TRIGGER test_note_group AFTER INSERT ON events
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION test_note_group()`);
+    // A path that makes any statement holding it fail.
     await c.query(`CREATE OR REPLACE FUNCTION test_poison() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.path = '/poison' THEN RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; END $$`);
     await c.query(`CREATE OR REPLACE TRIGGER test_poison BEFORE INSERT ON events
@@ -28,17 +27,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await withDb(async (c) => {
-    await c.query(`DROP TRIGGER IF EXISTS test_note_group ON events`);
     await c.query(`DROP TRIGGER IF EXISTS test_poison ON events`);
-    await c.query(`DROP TABLE IF EXISTS test_insert_groups`);
   });
+  await groups.remove();
   await target.close();
   await server.close();
 });
 
 beforeEach(async () => {
   await truncateAll();
-  await withDb((c) => c.query(`TRUNCATE test_insert_groups`));
+  await groups.reset();
 });
 
 async function wiredSource(slug: string): Promise<void> {
@@ -64,14 +62,16 @@ it('stores concurrent requests in shared statements, each with its deliveries', 
   const ids = await Promise.all(
     responses.map(async (r) => ((await r.json()) as { id: string }).id),
   );
-  const stored = await withDb(async (c) => {
-    const events = await c.query(`SELECT id FROM events WHERE id = ANY($1::uuid[])`, [ids]);
-    const deliveries = await c.query(`SELECT count(*)::int AS n FROM deliveries`);
-    const groups = await c.query(
-      `SELECT max(n)::int AS largest, sum(n)::int AS rows FROM test_insert_groups`,
-    );
-    return { events: events.rowCount, deliveries: deliveries.rows[0].n, ...groups.rows[0] };
-  });
+  const sizes = await groups.rows('events');
+  const stored = {
+    ...(await withDb(async (c) => {
+      const events = await c.query(`SELECT id FROM events WHERE id = ANY($1::uuid[])`, [ids]);
+      const deliveries = await c.query(`SELECT count(*)::int AS n FROM deliveries`);
+      return { events: events.rowCount, deliveries: deliveries.rows[0].n };
+    })),
+    largest: Math.max(...sizes),
+    rows: sizes.reduce((sum, n) => sum + n, 0),
+  };
   console.log('60 concurrent requests, largest INSERT group:', stored.largest);
   expect(stored).toMatchObject({ events: 60, deliveries: 60, rows: 60 });
   expect(stored.largest).toBeGreaterThan(1);
@@ -113,7 +113,7 @@ it('answers duplicates in a group, of stored events and of each other, with the 
   const stored = await send('k-stored');
   expect(stored.status).toBe(202);
   const { id: storedId } = (await stored.json()) as { id: string };
-  await withDb((c) => c.query(`TRUNCATE test_insert_groups`));
+  await groups.reset();
 
   // 30 new keys, the stored one 5 times, and k-0…k-4 once more each: all at once.
   const keys = [
@@ -135,11 +135,12 @@ it('answers duplicates in a group, of stored events and of each other, with the 
   expect([...(idsByKey.get('k-stored') ?? [])]).toEqual([storedId]);
   expect(answers.filter((a) => a.status === 202)).toHaveLength(30);
 
-  const counts = await withDb(async (c) => ({
-    events: (await c.query(`SELECT count(*)::int AS n FROM events`)).rows[0].n,
-    statements: (await c.query(`SELECT count(*)::int AS n FROM test_insert_groups WHERE n > 0`))
-      .rows[0].n,
-  }));
+  const counts = {
+    events: await withDb(
+      async (c) => (await c.query(`SELECT count(*)::int AS n FROM events`)).rows[0].n,
+    ),
+    statements: (await groups.rows('events')).filter((n) => n > 0).length,
+  };
   expect(counts.events).toBe(31);
   // Groups with a duplicate are written again with ON CONFLICT, not row by row.
   expect(counts.statements).toBeLessThan(30);
