@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { bodyVariants, RESERIALIZED_JSON_CAUSE } from './body-variants';
-import { constantTimeEqual } from './constant-time';
+import { constantTimeEqual, constantTimeEqualPublicLength } from './constant-time';
 import { headerValue, truncate } from './headers';
 import { parseUnixSeconds, resolveTolerance, skewSeconds, withinTolerance } from './timestamps';
 
@@ -11,6 +11,18 @@ describe('constantTimeEqual', () => {
     expect(constantTimeEqual('abc', 'abcd')).toBe(false);
     expect(constantTimeEqual('', '')).toBe(true);
     expect(constantTimeEqual(Buffer.from([1, 2]), Buffer.from([1, 2]))).toBe(true);
+  });
+});
+
+describe('constantTimeEqualPublicLength', () => {
+  it('is true only for identical values, compared as UTF-8 bytes', () => {
+    expect(constantTimeEqualPublicLength('abc', 'abc')).toBe(true);
+    expect(constantTimeEqualPublicLength('abc', 'abd')).toBe(false);
+    expect(constantTimeEqualPublicLength('abc', 'abcd')).toBe(false);
+    expect(constantTimeEqualPublicLength('abcd', 'abc')).toBe(false);
+    // Two characters, three bytes: the same length as a string is not the same bytes.
+    expect(constantTimeEqualPublicLength('aé', 'ab')).toBe(false);
+    expect(constantTimeEqualPublicLength('', '')).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from './constant-time';
+import { constantTimeEqualPublicLength } from './constant-time';
 import type { HmacAlgorithm, SignatureEncoding } from './types';
 
 /**
@@ -86,15 +86,18 @@ export function signatureFor(
   return digestFor(format, secret, body)?.toString(format.encoding);
 }
 
-/** Constant-time comparison of two written signatures; hex is case-insensitive. */
+/**
+ * Constant-time comparison of two written signatures; hex is case-insensitive. The expected
+ * one's length is public (its algorithm's and encoding's).
+ */
 export function signaturesEqual(
   expected: string,
   received: string,
   encoding: SignatureEncoding,
 ): boolean {
   return encoding === 'hex'
-    ? constantTimeEqual(expected.toLowerCase(), received.trim().toLowerCase())
-    : constantTimeEqual(expected, received.trim());
+    ? constantTimeEqualPublicLength(expected.toLowerCase(), received.trim().toLowerCase())
+    : constantTimeEqualPublicLength(expected, received.trim());
 }
 
 /**
