@@ -616,7 +616,26 @@ describe.each([
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/json');
       expect(res.headers.get('x-local')).toBe('yes');
+      // The reported length (999) is not the body's: the body's own goes out.
+      expect(res.headers.get('content-length')).toBe('28');
       expect(await res.text()).toBe('{"text":"hi from localhost"}');
+    });
+
+    it('answers a reported 204 without a body or a length', async () => {
+      const { source, destinationId } = await slackListening(3000);
+      const cli = await connectCli(server, destinationId);
+      const answered = fromSlack(source.slug);
+      const { delivery } = await nextCliDelivery(cli);
+      await reported(delivery.deliveryId, {
+        attempt: 1,
+        statusCode: 204,
+        responseHeaders: { 'Content-Length': '0' },
+        responseBody: '',
+      });
+      const res = await answered;
+      expect(res.status).toBe(204);
+      expect(res.headers.get('content-length')).toBeNull();
+      expect(await res.text()).toBe('');
     });
 
     it('answers with a reported error status too, but 202 when the CLI got no answer', async () => {

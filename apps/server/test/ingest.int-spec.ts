@@ -142,7 +142,11 @@ describe('ingest: answers', () => {
       body,
     });
     expect(res.status).toBe(202);
-    const { id } = (await res.json()) as { id: string };
+    // Framed by its length, not chunked.
+    expect(res.headers.get('transfer-encoding')).toBeNull();
+    const text = await res.text();
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    const { id } = JSON.parse(text) as { id: string };
     expect((await storedEvent(id)).status).toBe('accepted');
   });
 

@@ -38,12 +38,26 @@ function ingestTarget(
   }
 }
 
+/** Statuses whose answer has no body, and so no length (RFC 9110 §8.6). */
+const bodiless = (statusCode: number) =>
+  statusCode < 200 || statusCode === 204 || statusCode === 304;
+
+/**
+ * Answers with a `content-length` rather than chunked framing: the headers and the body leave in
+ * one write. Ours replaces any length the reply carries (a passthrough copies the destination's
+ * answer's headers, and its body may have been decoded since).
+ */
 function send(res: ServerResponse, reply: IngestReply): void {
   const body =
     typeof reply.body === 'string' || Buffer.isBuffer(reply.body)
       ? reply.body
       : JSON.stringify(reply.body);
-  res.writeHead(reply.statusCode, reply.headers);
+  const headers: string[] = [];
+  for (const [name, value] of Object.entries(reply.headers)) {
+    if (name.toLowerCase() !== 'content-length') headers.push(name, value);
+  }
+  if (!bodiless(reply.statusCode)) headers.push('content-length', String(Buffer.byteLength(body)));
+  res.writeHead(reply.statusCode, headers);
   res.end(body);
 }
 
