@@ -186,6 +186,42 @@ describe('GET /api/v1/stream', () => {
     expect(client.blocks.filter((b) => !known.includes(b.event))).toEqual([]);
   });
 
+  it('sends the messages of one turn as one Redis message, in order, and reads batches', async () => {
+    const redis = serverB.app.get<typeof REDIS, Redis>(REDIS);
+    const channel = streamChannel(
+      serverB.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG).redisPrefix,
+    );
+    const listener = redis.duplicate();
+    const payloads: string[] = [];
+    listener.on('message', (_channel: string, payload: string) => payloads.push(payload));
+    await listener.subscribe(channel);
+    try {
+      const client = await connect(serverA);
+      const sent = [delivery(), delivery(), delivery()];
+      const stream = serverB.app.get(StreamService);
+      for (const data of sent) stream.publish({ type: 'delivery.updated', data });
+      for (const data of sent) {
+        expect(await client.nextMessage('delivery.updated', data.id)).toEqual(data);
+      }
+      expect(payloads.map((p) => JSON.parse(p))).toEqual([
+        sent.map((data) => ({ type: 'delivery.updated', data })),
+      ]);
+
+      // A batch with a malformed element: the others still arrive.
+      const kept = delivery();
+      await redis.publish(
+        channel,
+        JSON.stringify([
+          { type: 'unknown', data: {} },
+          { type: 'delivery.updated', data: kept },
+        ]),
+      );
+      expect(await client.nextMessage('delivery.updated', kept.id)).toEqual(kept);
+    } finally {
+      listener.disconnect();
+    }
+  });
+
   it('lets go of a client that disconnects', async () => {
     const stream = serverA.app.get(StreamService);
     await eventually(() => expect(stream.clientCount).toBe(0));

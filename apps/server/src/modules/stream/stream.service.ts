@@ -27,6 +27,9 @@ import { REDIS } from '../redis/redis.token';
 /** The Redis pub/sub channel every process publishes to and listens on (`hookyard:stream`). */
 export const streamChannel = (redisPrefix: string) => `${redisPrefix}:stream`;
 
+/** Messages per PUBLISH at most: a burst is sent as several payloads of bounded size. */
+const MAX_BATCH = 256;
+
 /** A comment this often keeps proxies and load balancers from closing an idle stream. */
 const PING_INTERVAL_MS = 15_000;
 
@@ -45,19 +48,31 @@ export const streamQuerySchema = z
   .strict();
 export type StreamQuery = z.output<typeof streamQuerySchema>;
 
-/** A payload from Redis, if it has the shape of a `StreamMessage`. */
-function parseMessage(payload: string): StreamMessage | null {
+const isMessage = (value: unknown): value is StreamMessage => {
+  const candidate = value as { type?: unknown; data?: unknown } | null;
+  return (
+    typeof candidate?.type === 'string' &&
+    MESSAGE_TYPES.has(candidate.type) &&
+    typeof candidate.data === 'object' &&
+    candidate.data !== null
+  );
+};
+
+/**
+ * The messages of a payload from Redis: a batch (an array, as `publish` sends them) or one
+ * message. Elements without the shape of a `StreamMessage` are dropped and counted; a payload
+ * that is not JSON gives none.
+ */
+function parseMessages(payload: string): { messages: StreamMessage[]; malformed: number } {
+  let value: unknown;
   try {
-    const value = JSON.parse(payload) as { type?: unknown; data?: unknown } | null;
-    return typeof value?.type === 'string' &&
-      MESSAGE_TYPES.has(value.type) &&
-      typeof value.data === 'object' &&
-      value.data !== null
-      ? (value as StreamMessage)
-      : null;
+    value = JSON.parse(payload);
   } catch {
-    return null;
+    return { messages: [], malformed: 1 };
   }
+  const values = Array.isArray(value) ? value : [value];
+  const messages = values.filter(isMessage);
+  return { messages, malformed: values.length - messages.length };
 }
 
 const matches = (message: StreamMessage, query: StreamQuery): boolean =>
@@ -79,6 +94,8 @@ export class StreamService implements OnModuleDestroy {
   /** Settles once this process receives what is published (the Redis SUBSCRIBE is acknowledged). */
   private listening: Promise<void> | null = null;
   private clients = 0;
+  /** Messages published this turn, sent together when it ends (`flush`). */
+  private outbox: StreamMessage[] = [];
   private closed = false;
 
   private readonly channel: string;
@@ -95,21 +112,36 @@ export class StreamService implements OnModuleDestroy {
     return this.clients;
   }
 
-  /** Fire and forget: never throws, never waits for Redis; a failure is logged. */
+  /**
+   * Fire and forget: never throws, never waits for Redis; a failure is logged. Messages
+   * published in the same turn of the event loop (a group commit's events, a group of recorded
+   * attempts) leave together, in order, as one Redis PUBLISH of an array.
+   */
   publish(message: StreamMessage): void {
-    try {
-      if (!this.redis) {
-        // Off the caller's turn, as it would be through Redis.
-        setImmediate(() => this.received.next(message));
-        return;
-      }
-      this.redis.publish(this.channel, JSON.stringify(message)).catch((error: unknown) => {
-        this.logger.warn(`Stream message ${message.type} not published: ${String(error)}`);
-      });
-    } catch (error) {
-      this.logger.warn(`Stream message ${message.type} not published: ${String(error)}`);
+    if (!this.redis) {
+      // Off the caller's turn, as it would be through Redis.
+      setImmediate(() => this.received.next(message));
+      return;
     }
+    this.outbox.push(message);
+    if (this.outbox.length === 1) setImmediate(this.flush);
   }
+
+  private readonly flush = (): void => {
+    const batch = this.outbox;
+    this.outbox = [];
+    if (!this.redis || batch.length === 0) return;
+    for (let i = 0; i < batch.length; i += MAX_BATCH) {
+      const chunk = batch.slice(i, i + MAX_BATCH);
+      try {
+        this.redis.publish(this.channel, JSON.stringify(chunk)).catch((error: unknown) => {
+          this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
+        });
+      } catch (error) {
+        this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
+      }
+    }
+  };
 
   /**
    * Every message published by any process from now on. An SSE client counts in
@@ -148,6 +180,7 @@ export class StreamService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.flush();
     // Open streams end first, or the HTTP server would wait for them to close.
     this.closed = true;
     this.closing.next();
@@ -183,9 +216,9 @@ export class StreamService implements OnModuleDestroy {
       this.logger.warn(`Stream subscriber: ${error.message}`),
     );
     subscriber.on('message', (_channel: string, payload: string) => {
-      const message = parseMessage(payload);
-      if (message) this.received.next(message);
-      else this.logger.warn('Ignored a malformed stream message');
+      const { messages, malformed } = parseMessages(payload);
+      for (const message of messages) this.received.next(message);
+      if (malformed > 0) this.logger.warn(`Ignored ${malformed} malformed stream message(s)`);
     });
     try {
       await subscriber.subscribe(this.channel);
