@@ -7,7 +7,7 @@ import type {
   EventResponse,
   StreamMessage,
 } from '@hookyard/contracts';
-import { DeliverySweeper } from '../src/modules/deliveries/delivery-sweeper';
+import { DeliverySweeper, SWEEP_PROBE } from '../src/modules/deliveries/delivery-sweeper';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
 import { connect } from './sse';
 import { eventually, Target } from './target';
@@ -622,6 +622,40 @@ describe('sweeper', () => {
       expect(await redis.del(`${prefix}:deliveries:${deliveries[1].id}:1`)).toBe(1);
       expect(await sweeper.sweep()).toBe(1);
       expect(await redis.exists(`${prefix}:deliveries:${deliveries[1].id}:1`)).toBe(1);
+      expect(await sweeper.sweep()).toBe(0);
+    } finally {
+      redis.disconnect();
+      await server.close();
+    }
+  });
+
+  it('looks past the oldest overdue attempts only when some of those were lost', async () => {
+    const prefix = `sweep-probe-${process.pid}`;
+    server = await startServer({ HOOKYARD_ROLE: 'api', HOOKYARD_REDIS_PREFIX: prefix });
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    try {
+      const t = await target();
+      const { slug } = await route([t.url()]);
+      const ingestMany = (n: number) =>
+        Promise.all(Array.from({ length: n }, (_, i) => ingest(slug, `{"i":${i}}`)));
+      const deliveryIds = async (events: string[]) =>
+        Promise.all(events.map(async (e) => (await eventOf(e)).deliveries[0].id));
+      // The probe's worth first, then newer ones: due strictly later.
+      const older = await deliveryIds(await ingestMany(SWEEP_PROBE));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const newer = await deliveryIds(await ingestMany(10));
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const sweeper = server.app.get(DeliverySweeper);
+      expect(await sweeper.sweep()).toBe(0);
+
+      // Lost behind a queued backlog: found once the backlog ahead of it has run.
+      const jobKey = (id: string) => `${prefix}:deliveries:${id}:1`;
+      expect(await redis.del(jobKey(newer[3]))).toBe(1);
+      expect(await sweeper.sweep()).toBe(0);
+      // One of the oldest lost: the pass looks at every overdue attempt.
+      expect(await redis.del(jobKey(older[7]))).toBe(1);
+      expect(await sweeper.sweep()).toBe(2);
+      expect(await redis.exists(jobKey(older[7]), jobKey(newer[3]))).toBe(2);
       expect(await sweeper.sweep()).toBe(0);
     } finally {
       redis.disconnect();

@@ -32,6 +32,8 @@ export class DatabaseDeliveryQueue
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger(DatabaseDeliveryQueue.name);
+  /** The queue is the database, whose due deliveries (and ended leases) the loop claims. */
+  override readonly losesJobs = false;
   private running = false;
   /** Attempts claimed and not yet recorded; of those, `sending` are before the end of their request. */
   private inFlight = 0;

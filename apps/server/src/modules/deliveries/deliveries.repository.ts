@@ -500,26 +500,36 @@ export class DeliveriesRepository {
   }
 
   /**
-   * Deliveries that should be moving and may not be: due ones (their job may be lost
-   * with Redis) and in-flight ones whose worker's lease ran out. Oldest due first.
+   * Due deliveries (scheduled, or failed and due to retry) that have waited longer than
+   * `graceMs`: their job may be lost with Redis, or was never queued. Oldest due first.
    */
-  async findDue(graceMs: number, limit: number): Promise<DueDelivery[]> {
-    type Row = { id: string; attemptCount: number; leaseEndedAt: Date | null };
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT d.id, d.attempt_count AS "attemptCount",
-              CASE WHEN d.status = 'delivering' THEN d.lease_until END AS "leaseEndedAt"
-       FROM deliveries d
-       WHERE ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() - make_interval(secs => $1 / 1000.0))
-              OR (d.status = 'delivering' AND d.lease_until < now()))
+  async findOverdue(graceMs: number, limit: number): Promise<DueDelivery[]> {
+    const rows: { id: string; attemptCount: number }[] = await this.dataSource.query(
+      `SELECT d.id, d.attempt_count AS "attemptCount" FROM deliveries d
+       WHERE d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() - make_interval(secs => $1 / 1000.0)
          AND ${WORKER_SENDS}
-       ORDER BY d.next_attempt_at NULLS FIRST
+       ORDER BY d.next_attempt_at
        LIMIT $2`,
       [graceMs, limit],
     );
+    return rows.map((r) => ({ id: r.id, attempt: r.attemptCount + 1 }));
+  }
+
+  /** In-flight deliveries whose worker's lease ran out (the worker died), oldest lease first. */
+  async findLeaseEnded(limit: number): Promise<DueDelivery[]> {
+    const rows: { id: string; attemptCount: number; leaseEndedAt: Date }[] =
+      await this.dataSource.query(
+        `SELECT d.id, d.attempt_count AS "attemptCount", d.lease_until AS "leaseEndedAt"
+         FROM deliveries d
+         WHERE d.status = 'delivering' AND d.lease_until < now() AND ${WORKER_SENDS}
+         ORDER BY d.lease_until
+         LIMIT $1`,
+        [limit],
+      );
     return rows.map((r) => ({
       id: r.id,
       attempt: r.attemptCount + 1,
-      ...(r.leaseEndedAt && { leaseEndedAt: r.leaseEndedAt }),
+      leaseEndedAt: r.leaseEndedAt,
     }));
   }
 

@@ -23,6 +23,8 @@ export interface QueuedAttempt extends DueDelivery {
  * best effort and never fails the caller.
  */
 export abstract class DeliveryQueue {
+  /** Whether a queued attempt can be lost, so that the sweeper must look for it. */
+  readonly losesJobs: boolean = true;
   abstract enqueue(attempts: QueuedAttempt[]): Promise<void>;
   /** The sweeper's: queues those of `attempts` that the transport has lost; returns how many. */
   async requeue(attempts: QueuedAttempt[]): Promise<number> {

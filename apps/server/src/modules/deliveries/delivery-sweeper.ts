@@ -14,10 +14,18 @@ import { DeliveryQueue } from './delivery-queue';
 const BATCH = 5000;
 
 /**
+ * The oldest overdue deliveries a pass looks at first. Jobs run about oldest due first, so
+ * when all of these are still queued, a backlog is only waiting its turn, and the pass stops
+ * there: a queued backlog costs this many rows and key checks per pass, not `BATCH`.
+ */
+export const SWEEP_PROBE = 100;
+
+/**
  * Finds deliveries that are due but not moving (their job was lost with Redis, or
  * never queued because a process died right after the commit) and in-flight ones
  * whose worker died (lease ended), and queues them again. Queueing twice is
- * harmless: the job id and the claim's attempt-number guard both dedupe.
+ * harmless: the job id and the claim's attempt-number guard both dedupe. It runs only with a
+ * transport that can lose jobs (Bull); the database transport's loop claims what is due itself.
  */
 @Injectable()
 export class DeliverySweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -32,7 +40,7 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnApplicationShu
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.role === 'api') return;
+    if (this.config.role === 'api' || !this.queue.losesJobs) return;
     this.timer = setInterval(() => void this.sweep(), this.config.sweepIntervalMs);
     this.timer.unref();
     void this.sweep();
@@ -42,14 +50,26 @@ export class DeliverySweeper implements OnApplicationBootstrap, OnApplicationShu
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** One pass; returns how many deliveries were queued again. */
+  /**
+   * One pass; returns how many deliveries were queued again. Those whose worker's lease ran out
+   * always are. Overdue ones are looked at oldest first: past the probe only when some of the
+   * oldest were lost (Redis lost its data, say). A single lost job behind a queued backlog is
+   * found once the backlog ahead of it has run.
+   */
   async sweep(): Promise<number> {
     if (this.running) return 0;
     this.running = true;
     let total = 0;
     try {
-      const due = await this.deliveries.findDue(this.config.sweepIntervalMs, BATCH);
-      total = await this.queue.requeue(due);
+      total += await this.queue.requeue(await this.deliveries.findLeaseEnded(BATCH));
+      const graceMs = this.config.sweepIntervalMs;
+      const oldest = await this.deliveries.findOverdue(graceMs, SWEEP_PROBE);
+      const lost = await this.queue.requeue(oldest);
+      total += lost;
+      if (lost > 0 && oldest.length === SWEEP_PROBE) {
+        // Those just queued again are held now, and skipped.
+        total += await this.queue.requeue(await this.deliveries.findOverdue(graceMs, BATCH));
+      }
       if (total > 0) this.logger.log(`Queued ${total} due deliveries again`);
     } catch (error) {
       this.logger.warn(`Sweep failed: ${(error as Error).message}`);
