@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations } from './data-source';
+import { preparedQuery } from './prepared';
 import { migrations } from './migrations';
 
 /** The embedded database through TypeORM, as standalone mode runs it: real PGlite, real migrations. */
@@ -83,6 +84,53 @@ describe('PGlite through TypeORM', () => {
     await insertEvent(id, Buffer.from('1'));
     await expect(insertEvent(id, Buffer.from('2'))).rejects.toMatchObject({
       driverError: expect.objectContaining({ code: '23505', constraint: 'events_pkey' }),
+    });
+  });
+
+  describe('named statements (preparedQuery)', () => {
+    const select = `SELECT id, body, count(*) OVER () AS n, headers FROM events
+                    WHERE id = ANY($1::uuid[]) ORDER BY id`;
+
+    it('answer as plain queries do, prepared once and bound each time after', async () => {
+      const ids = ['00000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000006'];
+      await insertEvent(ids[0], Buffer.from([7, 8]));
+      await insertEvent(ids[1], Buffer.from([9]));
+      const plain = await db.query(select, [ids]);
+      const first = await preparedQuery(db, 'pglite_spec_select', select, [ids]);
+      const again = await preparedQuery(db, 'pglite_spec_select', select, [ids.slice(1)]);
+      expect(first).toEqual(plain);
+      expect(Buffer.isBuffer(first[0].body)).toBe(true);
+      expect(first.map((row: { n: string }) => row.n)).toEqual(['2', '2']);
+      expect(again).toEqual([{ ...plain[1], n: '1' }]);
+      const [{ count }] = await db.query(
+        `SELECT count(*)::int AS count FROM pg_prepared_statements WHERE name = 'pglite_spec_select'`,
+      );
+      expect(count).toBe(1);
+    });
+
+    it('report a failed execution with its code, and leave the session usable', async () => {
+      const insert = `INSERT INTO events (id, received_at, method, path, query, headers, body, size, status)
+                      VALUES ($1, now(), 'POST', '/', '', '[]', $2, 1, 'accepted') RETURNING id`;
+      const id = '00000000-0000-4000-8000-000000000007';
+      const args = [id, Buffer.from('x')];
+      expect(await preparedQuery(db, 'pglite_spec_insert', insert, args)).toEqual([{ id }]);
+      await expect(preparedQuery(db, 'pglite_spec_insert', insert, args)).rejects.toMatchObject({
+        code: '23505',
+        constraint: 'events_pkey',
+      });
+      // The session goes on: a transaction, then the statement again with other values.
+      await db.transaction((tx) => tx.query(`UPDATE events SET path = '/p2' WHERE id = $1`, [id]));
+      const other = '00000000-0000-4000-8000-000000000008';
+      expect(
+        await preparedQuery(db, 'pglite_spec_insert', insert, [other, Buffer.from('y')]),
+      ).toEqual([{ id: other }]);
+      const [row] = await preparedQuery(
+        db,
+        'pglite_spec_path',
+        'SELECT path FROM events WHERE id = $1',
+        [id],
+      );
+      expect(row).toEqual({ path: '/p2' });
     });
   });
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { PGlite, types, type Results } from '@electric-sql/pglite';
+import { PGlite, parse, protocol, types, type Results } from '@electric-sql/pglite';
 
 /**
  * Standalone mode's database: PGlite, the PostgreSQL engine compiled to WebAssembly, kept in a
@@ -59,17 +59,75 @@ function toPgResult(result: Results): PgResult {
   };
 }
 
+/** A named statement as node-postgres takes one: parsed and planned once per session. */
+interface NamedQuery {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/** Per database: each named statement's parameter types, once it is prepared. */
+const preparedStatements = new WeakMap<PGlite, Map<string, number[]>>();
+
+/** PGlite's own steps for a query, done by `query` in one go: here each is one protocol message. */
+const step = (db: PGlite, message: Uint8Array) =>
+  db.execProtocolStream(message, { syncToFs: false });
+
 class PgliteClient extends EventEmitter {
   constructor(private readonly db: PGlite) {
     super();
   }
 
-  async query(sql: string, params?: unknown[]): Promise<PgResult> {
+  query(config: NamedQuery): Promise<PgResult>;
+  query(sql: string, params?: unknown[]): Promise<PgResult>;
+  async query(sqlOrConfig: string | NamedQuery, params?: unknown[]): Promise<PgResult> {
+    if (typeof sqlOrConfig !== 'string') return this.named(sqlOrConfig);
+    const sql = sqlOrConfig;
     if (params && params.length > 0) return toPgResult(await this.db.query(sql, params));
     // Without parameters node-postgres uses the simple protocol, which runs several statements
     // (a migration's); like it, answer with the last statement's result.
     const results = await this.db.exec(sql);
     return toPgResult(results[results.length - 1] ?? { rows: [], fields: [] });
+  }
+
+  /**
+   * A named statement, as node-postgres runs one: parsed (and described) the first time, then
+   * only bound and executed, so PostgreSQL plans it once rather than on every call (planning
+   * reads each table's and index's size, a file system call each in WebAssembly). The same
+   * protocol steps as `PGlite.query`, with the statement named.
+   */
+  private named({ name, text, values }: NamedQuery): Promise<PgResult> {
+    const db = this.db;
+    let prepared = preparedStatements.get(db);
+    if (!prepared) preparedStatements.set(db, (prepared = new Map()));
+    const statements = prepared;
+    return db.runExclusive(async () => {
+      const messages = [];
+      try {
+        let types = statements.get(name);
+        if (!types) {
+          await step(db, protocol.serialize.parse({ name, text }));
+          const described = await step(db, protocol.serialize.describe({ type: 'S', name }));
+          types = parse.parseDescribeStatementResults(described);
+          statements.set(name, types);
+        }
+        const parameterTypes = types;
+        const serialized = values.map((value, i) => {
+          if (value === null || value === undefined) return null;
+          const serialize = db.serializers[parameterTypes[i]];
+          return serialize ? serialize(value) : String(value);
+        });
+        messages.push(
+          ...(await step(db, protocol.serialize.bind({ statement: name, values: serialized }))),
+          ...(await step(db, protocol.serialize.describe({ type: 'P' }))),
+          ...(await step(db, protocol.serialize.execute({}))),
+        );
+      } finally {
+        messages.push(...(await step(db, protocol.serialize.sync())));
+      }
+      if (!db.isInTransaction()) await db.syncToFs();
+      return toPgResult(parse.parseResults(messages, db.parsers)[0]);
+    });
   }
 }
 
@@ -97,10 +155,14 @@ class PglitePool extends EventEmitter {
     return undefined;
   }
 
-  async query(sql: string, params?: unknown[]): Promise<PgResult> {
+  query(config: NamedQuery): Promise<PgResult>;
+  query(sql: string, params?: unknown[]): Promise<PgResult>;
+  async query(sqlOrConfig: string | NamedQuery, params?: unknown[]): Promise<PgResult> {
     const { client, release } = await this.lend();
     try {
-      return await client.query(sql, params);
+      return typeof sqlOrConfig === 'string'
+        ? await client.query(sqlOrConfig, params)
+        : await client.query(sqlOrConfig);
     } finally {
       release();
     }

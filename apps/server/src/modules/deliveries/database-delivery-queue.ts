@@ -44,6 +44,13 @@ export class DatabaseDeliveryQueue
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private drained: (() => void) | null = null;
+  /**
+   * Set by the poll (and at boot): the next pump also asks when the next delivery falls due, for
+   * retries this process did not queue (another process's, or an earlier run's). Its own arrive
+   * through `enqueue` with their time; asking after every pump would double the statements of
+   * a busy loop.
+   */
+  private lookAhead = true;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -56,7 +63,10 @@ export class DatabaseDeliveryQueue
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
     this.running = true;
-    this.poll = setInterval(() => this.wake(), POLL_INTERVAL_MS);
+    this.poll = setInterval(() => {
+      this.lookAhead = true;
+      this.wake();
+    }, POLL_INTERVAL_MS);
     this.poll.unref();
     this.wake();
   }
@@ -129,8 +139,11 @@ export class DatabaseDeliveryQueue
         // A full batch may have left more behind.
         if (claimed.length === room) this.pumpAgain = true;
       } while (this.pumpAgain && this.running);
-      const next = await this.deliveries.nextDueAt();
-      if (next) this.wakeAt(Math.max(next.getTime(), Date.now() + 1));
+      if (this.lookAhead) {
+        this.lookAhead = false;
+        const next = await this.deliveries.nextDueAt();
+        if (next) this.wakeAt(Math.max(next.getTime(), Date.now() + 1));
+      }
     } catch (error) {
       this.logger.warn(`Claiming due deliveries failed: ${(error as Error).message}`);
     } finally {
