@@ -1,5 +1,7 @@
 import { GroupCommit } from './group-commit';
 
+const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /** A writer whose statements the test completes by hand, recording the groups it was given. */
 function manualWriter() {
   const groups: number[][] = [];
@@ -15,9 +17,9 @@ function manualWriter() {
     groups,
     commitNext: async () => {
       // Let submitted callers reach the queue, then finish the oldest statement.
-      await new Promise((resolve) => setImmediate(resolve));
+      await endOfTurn();
       pending.shift()?.();
-      await new Promise((resolve) => setImmediate(resolve));
+      await endOfTurn();
     },
     batcher: new GroupCommit<number, string>(
       { one: async (i) => (await write([i]))[0], many: write },
@@ -27,17 +29,28 @@ function manualWriter() {
 }
 
 describe('GroupCommit', () => {
-  it('writes a lone item at once, and what arrives meanwhile together in the next statement', async () => {
+  it('writes what arrives in one turn together, and what arrives meanwhile in the next statement', async () => {
     const { groups, commitNext, batcher } = manualWriter();
-    const first = batcher.submit(1);
-    const rest = [2, 3, 4, 5].map((i) => batcher.submit(i));
+    const sameTurn = [1, 2].map((i) => batcher.submit(i));
+    await endOfTurn();
+    // [1, 2] is being written; these wait for it.
+    const rest = [3, 4, 5, 6].map((i) => batcher.submit(i));
     await commitNext();
-    expect(await first).toBe('ok 1');
+    expect(await Promise.all(sameTurn)).toEqual(['ok 1', 'ok 2']);
     await commitNext();
     await commitNext();
-    expect(await Promise.all(rest)).toEqual(['ok 2', 'ok 3', 'ok 4', 'ok 5']);
-    // 1 alone; 2–5 arrived during it, written at most 3 per statement.
-    expect(groups).toEqual([[1], [2, 3, 4], [5]]);
+    expect(await Promise.all(rest)).toEqual(['ok 3', 'ok 4', 'ok 5', 'ok 6']);
+    // At most 3 per statement.
+    expect(groups).toEqual([[1, 2], [3, 4, 5], [6]]);
+  });
+
+  it('writes a lone item alone, once its turn is over', async () => {
+    const { groups, commitNext, batcher } = manualWriter();
+    const lone = batcher.submit(7);
+    expect(groups).toEqual([]);
+    await commitNext();
+    expect(await lone).toBe('ok 7');
+    expect(groups).toEqual([[7]]);
   });
 
   it('settles no caller before its statement has committed', async () => {
@@ -53,6 +66,7 @@ describe('GroupCommit', () => {
   it('when a group fails, writes each item alone: only the bad one fails', async () => {
     const { groups, commitNext, batcher } = manualWriter();
     const first = batcher.submit(1);
+    await endOfTurn();
     const group = [12, 13, 14].map((i) => batcher.submit(i).catch((e: Error) => e.message));
     await commitNext(); // [1]
     await commitNext(); // [12, 13, 14] fails

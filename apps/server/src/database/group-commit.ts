@@ -1,8 +1,8 @@
 /**
- * Group commit. Writes that arrive while one is running wait for the next, which writes all of
- * them in one statement (one transaction, one commit): under load a commit carries many
- * requests, alone it carries one and waits for nothing. Each caller's promise settles when the
- * statement that holds its item has committed, never before.
+ * Group commit. Writes that arrive in the same turn of the event loop, or while one is running,
+ * are written together in one statement (one transaction, one commit): under load a commit
+ * carries many requests, alone it carries one and waits only for the end of its turn. Each
+ * caller's promise settles when the statement that holds its item has committed, never before.
  *
  * If a group's statement fails, its items are written again one by one, so one bad item fails
  * alone and its neighbours are not lost.
@@ -25,12 +25,15 @@ export class GroupCommit<T, R> {
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (!this.writing) void this.drain();
+      if (this.writing) return;
+      // The first write waits for the end of this turn of the event loop, so that what arrived
+      // in the same turn (requests read from several sockets at once) goes in the same group.
+      this.writing = true;
+      setImmediate(() => void this.drain());
     });
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
     try {
       while (this.waiting.length > 0) {
         const group = this.waiting.splice(0, this.maxGroup);
