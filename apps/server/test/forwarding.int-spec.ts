@@ -663,3 +663,39 @@ describe('sweeper', () => {
     }
   });
 });
+
+describe('the database transport, when a worker died', () => {
+  it('claims a delivery whose lease ended, and leaves one whose lease still runs', async () => {
+    // Role api: the deliveries wait in the database until the test has shaped them.
+    server = await startServer({ HOOKYARD_ROLE: 'api' }, { withoutRedis: true });
+    const t = await target();
+    let events: string[];
+    try {
+      const { slug } = await route([t.url()]);
+      events = [await ingest(slug, '{"lease":"ended"}'), await ingest(slug, '{"lease":"held"}')];
+      // As a dead worker leaves them: in flight, one lease over, one still running.
+      await withDb((c) =>
+        c.query(
+          `UPDATE deliveries SET status = 'delivering',
+             lease_until = CASE WHEN event_id = $1 THEN now() - interval '1 second'
+                                ELSE now() + interval '1 hour' END
+           WHERE event_id = ANY($2::uuid[])`,
+          [events[0], events],
+        ),
+      );
+    } finally {
+      await server.close();
+    }
+    server = await startServer({}, { withoutRedis: true });
+    try {
+      const done = await settled(events[0], 'succeeded');
+      expect(done.attemptCount).toBe(1);
+      // A poll or two later, the held one is still with its (live) worker.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(t.received).toHaveLength(1);
+      expect((await eventOf(events[1])).deliveries[0].status).toBe('delivering');
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -219,24 +219,34 @@ export class DeliveriesRepository {
   }
 
   /**
-   * The database transport's claim: up to `limit` deliveries that are due (or whose worker's
-   * lease ran out), oldest due first, taken in one statement. `SKIP LOCKED` lets processes
-   * claim side by side without waiting on, or taking, each other's rows.
+   * The database transport's claim: up to `limit` deliveries whose worker's lease ran out, then
+   * due ones, oldest due first, taken in one statement. `SKIP LOCKED` lets processes claim side
+   * by side without waiting on, or taking, each other's rows. Each kind is its own ordered index
+   * scan (`deliveries_lease_idx`, `deliveries_due_idx`) that stops at `limit`: a backlog of any
+   * size costs a claim about `limit` rows.
    */
   async claimDue(limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE deliveries d SET ${claimSet('$2')}
-       WHERE d.id IN (
+    const rows = await preparedQuery<DeliveryEntity>(
+      this.dataSource,
+      'hookyard_claim_due',
+      `WITH ended AS (
          SELECT d.id FROM deliveries d
-         WHERE ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now())
-                OR (d.status = 'delivering' AND d.lease_until < now()))
-           AND ${WORKER_SENDS}
-         ORDER BY d.next_attempt_at NULLS FIRST
-         LIMIT $1
-         FOR UPDATE OF d SKIP LOCKED)
+         WHERE d.status = 'delivering' AND d.lease_until < now() AND ${WORKER_SENDS}
+         ORDER BY d.lease_until
+         LIMIT $1::integer
+         FOR UPDATE OF d SKIP LOCKED
+       ), due AS (
+         SELECT d.id FROM deliveries d
+         WHERE d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() AND ${WORKER_SENDS}
+         ORDER BY d.next_attempt_at
+         LIMIT $1::integer
+         FOR UPDATE OF d SKIP LOCKED
+       )
+       UPDATE deliveries d SET ${claimSet('$2::integer')}
+       WHERE d.id IN (SELECT id FROM ended UNION ALL SELECT id FROM due LIMIT $1::integer)
        RETURNING ${CLAIMED_COLUMNS}`,
       [limit, leaseMarginMs],
-    )) as [DeliveryEntity[], number];
+    );
     return this.withRequests(rows);
   }
 
