@@ -96,11 +96,12 @@ describe('PGlite through TypeORM', () => {
       await insertEvent(ids[0], Buffer.from([7, 8]));
       await insertEvent(ids[1], Buffer.from([9]));
       const plain = await db.query(select, [ids]);
-      const first = await preparedQuery(db, 'pglite_spec_select', select, [ids]);
-      const again = await preparedQuery(db, 'pglite_spec_select', select, [ids.slice(1)]);
+      type Row = { id: string; body: Buffer; n: string; headers: unknown };
+      const first = await preparedQuery<Row>(db, 'pglite_spec_select', select, [ids]);
+      const again = await preparedQuery<Row>(db, 'pglite_spec_select', select, [ids.slice(1)]);
       expect(first).toEqual(plain);
       expect(Buffer.isBuffer(first[0].body)).toBe(true);
-      expect(first.map((row: { n: string }) => row.n)).toEqual(['2', '2']);
+      expect(first.map((row) => row.n)).toEqual(['2', '2']);
       expect(again).toEqual([{ ...plain[1], n: '1' }]);
       const [{ count }] = await db.query(
         `SELECT count(*)::int AS count FROM pg_prepared_statements WHERE name = 'pglite_spec_select'`,
