@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { CLAIM_BY_ID_SQL } from '../src/modules/deliveries/deliveries.repository';
+import { CLAIM_BY_ID_SQL, CLAIM_DUE_SQL } from '../src/modules/deliveries/deliveries.repository';
 import { truncateAll, withDb } from './helpers';
 
 interface PlanNode {
   'Node Type': string;
+  'Relation Name'?: string;
   'Index Name'?: string;
+  'Subplan Name'?: string;
   Plans?: PlanNode[];
 }
+
+const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 
 const indexesOf = (node: PlanNode): string[] => [
   ...(node['Index Name'] ? [node['Index Name']] : []),
@@ -21,20 +25,57 @@ beforeEach(() => truncateAll());
  * generic plan for the life of a connection, however the table grows after it was made.
  */
 describe('query plans', () => {
-  /** The indexes on `deliveries` that the claim's generic plan reads, other than its primary key. */
-  async function claimIndexes(c: Client, ids: string[]): Promise<string[]> {
-    await c.query(`PREPARE claim (uuid[], integer[], integer[]) AS ${CLAIM_BY_ID_SQL}`);
+  /** A statement's generic plan, as a prepared statement keeps it (`plan_cache_mode` is forced). */
+  async function genericPlan(
+    c: Client,
+    sql: string,
+    types: string,
+    args: string,
+  ): Promise<PlanNode> {
+    await c.query(`PREPARE planned (${types}) AS ${sql}`);
     try {
-      // EXECUTE takes no bind parameters: the values go in as literals (uuids from the database).
-      const array = (values: (string | number)[]) => `'{${values.join(',')}}'`;
       const explained = await c.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
-        `EXPLAIN (FORMAT JSON) EXECUTE claim(${array(ids)}, ${array(ids.map(() => 1))}, ${array(ids.map(() => 10_000))})`,
+        `EXPLAIN (FORMAT JSON) EXECUTE planned(${args})`,
       );
-      const [{ Plan: plan }] = explained.rows[0]['QUERY PLAN'];
-      return indexesOf(plan);
+      return explained.rows[0]['QUERY PLAN'][0].Plan;
     } finally {
-      await c.query('DEALLOCATE claim');
+      await c.query('DEALLOCATE planned');
     }
+  }
+
+  /** The indexes on `deliveries` that the worker's claim of `ids` reads. */
+  async function claimIndexes(c: Client, ids: string[]): Promise<string[]> {
+    // EXECUTE takes no bind parameters: the values go in as literals (uuids from the database).
+    const array = (values: (string | number)[]) => `'{${values.join(',')}}'`;
+    const plan = await genericPlan(
+      c,
+      CLAIM_BY_ID_SQL,
+      'uuid[], integer[], integer[]',
+      `${array(ids)}, ${array(ids.map(() => 1))}, ${array(ids.map(() => 10_000))}`,
+    );
+    return indexesOf(plan).filter((name) => name.startsWith('deliveries_'));
+  }
+
+  /** 5,000 deliveries due a minute ago, and fresh statistics. */
+  async function dueBacklog(c: Client): Promise<string[]> {
+    const { rows } = await c.query<{ id: string }>(
+      `WITH s AS (
+         INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
+         VALUES (gen_random_uuid(), 'Plan', 'plan', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id
+       ), t AS (
+         INSERT INTO destinations (id, name, url, timeout_ms, retry)
+         VALUES (gen_random_uuid(), 'Plan', 'http://127.0.0.1:9/hook', 10000, '{}') RETURNING id
+       ), e AS (
+         INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, size, status)
+         SELECT gen_random_uuid(), s.id, now(), 'POST', '/', '', '[]', '\\x7b7d', 2, 'accepted'
+         FROM s, generate_series(1, 5000) RETURNING id
+       )
+       INSERT INTO deliveries (id, event_id, destination_id, status, next_attempt_at)
+       SELECT gen_random_uuid(), e.id, t.id, 'scheduled', now() - interval '1 minute' FROM e, t
+       RETURNING id`,
+    );
+    await c.query('ANALYZE sources, destinations, events, deliveries');
+    return rows.map((r) => r.id);
   }
 
   it("a worker's claim finds each delivery by its primary key, on an empty table or a full one", async () => {
@@ -42,31 +83,36 @@ describe('query plans', () => {
       await c.query(`SET plan_cache_mode = force_generic_plan`);
       // As a worker's connection first prepares it: nothing stored yet, no statistics.
       const none = [randomUUID(), randomUUID()];
-      const onEmpty = await claimIndexes(c, none);
-      expect(onEmpty.filter((name) => name.startsWith('deliveries_'))).toEqual(['deliveries_pkey']);
+      expect(await claimIndexes(c, none)).toEqual(['deliveries_pkey']);
 
-      const { rows } = await c.query<{ id: string }>(
-        `WITH s AS (
-           INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
-           VALUES (gen_random_uuid(), 'Plan', 'plan', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id
-         ), t AS (
-           INSERT INTO destinations (id, name, url, timeout_ms, retry)
-           VALUES (gen_random_uuid(), 'Plan', 'http://127.0.0.1:9/hook', 10000, '{}') RETURNING id
-         ), e AS (
-           INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, size, status)
-           SELECT gen_random_uuid(), s.id, now(), 'POST', '/', '', '[]', '\\x7b7d', 2, 'accepted'
-           FROM s, generate_series(1, 5000) RETURNING id
-         )
-         INSERT INTO deliveries (id, event_id, destination_id, status, next_attempt_at)
-         SELECT gen_random_uuid(), e.id, t.id, 'scheduled', now() - interval '1 minute' FROM e, t
-         RETURNING id`,
+      const ids = await dueBacklog(c);
+      expect(await claimIndexes(c, ids.slice(0, 50))).toEqual(['deliveries_pkey']);
+    });
+  });
+
+  it("the database transport's claim walks the due index in order, on an empty table or a full one", async () => {
+    await withDb(async (c) => {
+      await c.query(`SET plan_cache_mode = force_generic_plan`);
+      // How the claim finds due deliveries: the nodes under its `due` step.
+      const dueStep = async () => {
+        const plan = await genericPlan(c, CLAIM_DUE_SQL, 'integer, integer', '20, 10000');
+        const due = nodesOf(plan).find((n) => n['Subplan Name'] === 'CTE due');
+        return nodesOf(due ?? plan).map((n) =>
+          `${n['Node Type']} ${n['Index Name'] ?? n['Relation Name'] ?? ''}`.trim(),
+        );
+      };
+      // Rows locked in due order, straight off the index: a sort, or a scan of the table, would
+      // read the whole backlog on every claim.
+      const walk = expect.arrayContaining(['LockRows', 'Limit', 'Index Scan deliveries_due_idx']);
+      const onEmpty = await dueStep();
+      expect(onEmpty).toEqual(walk);
+      expect(onEmpty.filter((n) => n.startsWith('Sort') || n === 'Seq Scan deliveries')).toEqual(
+        [],
       );
-      await c.query('ANALYZE sources, destinations, events, deliveries');
-      const onFull = await claimIndexes(
-        c,
-        rows.slice(0, 50).map((r) => r.id),
-      );
-      expect(onFull.filter((name) => name.startsWith('deliveries_'))).toEqual(['deliveries_pkey']);
+      await dueBacklog(c);
+      const onFull = await dueStep();
+      expect(onFull).toEqual(walk);
+      expect(onFull.filter((n) => n.startsWith('Sort') || n === 'Seq Scan deliveries')).toEqual([]);
     });
   });
 });

@@ -98,6 +98,27 @@ const claimSet = (marginParam: string) => `status = 'delivering', updated_at = n
 const CLAIMED_COLUMNS = `${DELIVERY_COLUMNS}, d.override_headers AS "overrideHeaders", d.override_body AS "overrideBody"`;
 
 /**
+ * The database transport's claim ($1 at most this many, $2 the lease margin in ms): see
+ * `claimDue`. Exported for the test of its plan.
+ */
+export const CLAIM_DUE_SQL = `WITH ended AS (
+    SELECT d.id FROM deliveries d
+    WHERE d.status = 'delivering' AND d.lease_until < now() AND ${WORKER_SENDS}
+    ORDER BY d.lease_until
+    LIMIT $1::integer
+    FOR UPDATE OF d SKIP LOCKED
+  ), due AS (
+    SELECT d.id FROM deliveries d
+    WHERE d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() AND ${WORKER_SENDS}
+    ORDER BY d.next_attempt_at
+    LIMIT $1::integer
+    FOR UPDATE OF d SKIP LOCKED
+  )
+  UPDATE deliveries d SET ${claimSet('$2::integer')}
+  WHERE d.id IN (SELECT id FROM ended UNION ALL SELECT id FROM due LIMIT $1::integer)
+  RETURNING ${CLAIMED_COLUMNS}`;
+
+/**
  * A worker's claim of the attempts its jobs name ($1 delivery ids, $2 attempt numbers, $3 lease
  * margins in ms), one statement for a group. Exported for the test of its plan.
  */
@@ -239,22 +260,7 @@ export class DeliveriesRepository {
     const rows = await preparedQuery<DeliveryEntity>(
       this.dataSource,
       'hookyard_claim_due',
-      `WITH ended AS (
-         SELECT d.id FROM deliveries d
-         WHERE d.status = 'delivering' AND d.lease_until < now() AND ${WORKER_SENDS}
-         ORDER BY d.lease_until
-         LIMIT $1::integer
-         FOR UPDATE OF d SKIP LOCKED
-       ), due AS (
-         SELECT d.id FROM deliveries d
-         WHERE d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now() AND ${WORKER_SENDS}
-         ORDER BY d.next_attempt_at
-         LIMIT $1::integer
-         FOR UPDATE OF d SKIP LOCKED
-       )
-       UPDATE deliveries d SET ${claimSet('$2::integer')}
-       WHERE d.id IN (SELECT id FROM ended UNION ALL SELECT id FROM due LIMIT $1::integer)
-       RETURNING ${CLAIMED_COLUMNS}`,
+      CLAIM_DUE_SQL,
       [limit, leaseMarginMs],
     );
     return this.withRequests(rows);
