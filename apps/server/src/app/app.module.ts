@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
 import { DeclaredConfigModule } from '../config-as-code/declared-config.module';
 import { dataSourceOptions } from '../database/data-source';
+import { EmbeddedMaintenance } from '../database/embedded-maintenance';
 import { RoutingChangesModule } from '../database/routing-changes';
 import { CliModule } from '../modules/cli/cli.module';
 import { ConnectionsModule } from '../modules/connections/connections.module';
@@ -50,6 +51,7 @@ export class AppModule {
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        EmbeddedMaintenance,
       ],
     };
   }

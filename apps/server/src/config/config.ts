@@ -52,6 +52,12 @@ const envSchema = z.object({
   HOOKYARD_MIGRATE_ON_START: booleanFromEnv.default(true),
   HOOKYARD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   HOOKYARD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  HOOKYARD_VACUUM_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .max(7 * 24 * 3_600_000)
+    .default(10 * 60_000),
   HOOKYARD_DISABLE_AFTER_FAILURES: z.coerce.number().int().min(1).max(100_000).default(50),
   HOOKYARD_ALERT_URL: urlWithProtocol(['http:', 'https:']).optional(),
   HOOKYARD_ALERT_SECRET: z
@@ -116,6 +122,8 @@ export interface AppConfig {
   workerConcurrency: number;
   /** How often the sweeper looks for deliveries that are due and not queued. */
   sweepIntervalMs: number;
+  /** Standalone only: how often the embedded database is vacuumed and analyzed (it has no autovacuum). */
+  vacuumIntervalMs: number;
   /** Consecutive failed attempts after which a destination is disabled. */
   disableAfterFailures: number;
   /** Where operator notices go (a delivery dead, a destination disabled), signed with `alertSecret`. */
@@ -191,6 +199,7 @@ export function loadConfig(
     migrateOnStart: e.HOOKYARD_MIGRATE_ON_START,
     workerConcurrency: e.HOOKYARD_WORKER_CONCURRENCY,
     sweepIntervalMs: e.HOOKYARD_SWEEP_INTERVAL_MS,
+    vacuumIntervalMs: e.HOOKYARD_VACUUM_INTERVAL_MS,
     disableAfterFailures: e.HOOKYARD_DISABLE_AFTER_FAILURES,
     alertUrl: e.HOOKYARD_ALERT_URL ?? null,
     alertSecret: e.HOOKYARD_ALERT_SECRET ?? null,
