@@ -48,7 +48,9 @@ describe('the embedded database (standalone), which has no autovacuum', () => {
         5000,
         'a first VACUUM',
       );
-      expect((await vacuumed()).analyze).toEqual(first);
+      // ANALYZE runs in the same pass, just after.
+      const { analyze } = await vacuumed();
+      expect(analyze?.getTime()).toBeGreaterThanOrEqual(first.getTime());
       // And again, on the interval.
       await eventually(
         async () => ((await vacuumed()).vacuum ?? first) > first,
