@@ -252,9 +252,9 @@ export class DeliveriesRepository {
   /**
    * The database transport's claim: up to `limit` deliveries whose worker's lease ran out, then
    * due ones, oldest due first, taken in one statement. `SKIP LOCKED` lets processes claim side
-   * by side without waiting on, or taking, each other's rows. Each kind is its own ordered index
-   * scan (`deliveries_lease_idx`, `deliveries_due_idx`) that stops at `limit`: a backlog of any
-   * size costs a claim about `limit` rows.
+   * by side without waiting on, or taking, each other's rows. Due ones are an ordered scan of
+   * `deliveries_due_idx` that stops at `limit`, so a backlog of any size costs a claim about
+   * `limit` rows; ended leases are few (at most the deliveries in flight).
    */
   async claimDue(limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
     const rows = await preparedQuery<DeliveryEntity>(
