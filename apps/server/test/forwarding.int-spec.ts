@@ -603,64 +603,62 @@ describe.each([
 });
 
 describe('sweeper', () => {
-  it('queues again only the due attempts whose job Redis lost', async () => {
-    // Role api: nothing takes the jobs, so they wait in Redis past the sweeper's grace.
-    const prefix = `sweep-${process.pid}`;
-    server = await startServer({ HOOKYARD_ROLE: 'api', HOOKYARD_REDIS_PREFIX: prefix });
-    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      const t = await target();
-      const { slug } = await route([t.url()]);
-      const events = await Promise.all([1, 2, 3].map((i) => ingest(slug, `{"i":${i}}`)));
-      const deliveries = await Promise.all(
-        events.map(async (e) => (await eventOf(e)).deliveries[0]),
-      );
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      const sweeper = server.app.get(DeliverySweeper);
-      expect(await sweeper.sweep()).toBe(0);
+  // Role api: nothing takes the jobs, so they wait in Redis past the sweeper's grace.
+  const prefix = `sweep-${process.pid}`;
+  const jobKey = (deliveryId: string) => `${prefix}:deliveries:${deliveryId}:1`;
+  let redis: Redis;
+  let sweeper: DeliverySweeper;
 
-      expect(await redis.del(`${prefix}:deliveries:${deliveries[1].id}:1`)).toBe(1);
-      expect(await sweeper.sweep()).toBe(1);
-      expect(await redis.exists(`${prefix}:deliveries:${deliveries[1].id}:1`)).toBe(1);
-      expect(await sweeper.sweep()).toBe(0);
-    } finally {
-      redis.disconnect();
-      await server.close();
-    }
+  beforeEach(async () => {
+    server = await startServer({ HOOKYARD_ROLE: 'api', HOOKYARD_REDIS_PREFIX: prefix });
+    redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    sweeper = server.app.get(DeliverySweeper);
+  });
+  afterEach(async () => {
+    // This block's queue goes with it: the next test starts with none.
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await server.close();
+  });
+
+  /** The delivery ids of `n` webhooks ingested through a source routed to a target. */
+  async function deliveriesOf(slug: string, n: number): Promise<string[]> {
+    const events = await Promise.all(
+      Array.from({ length: n }, (_, i) => ingest(slug, `{"i":${i}}`)),
+    );
+    return Promise.all(events.map(async (e) => (await eventOf(e)).deliveries[0].id));
+  }
+
+  it('queues again only the due attempts whose job Redis lost', async () => {
+    const { slug } = await route([(await target()).url()]);
+    const deliveries = await deliveriesOf(slug, 3);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await sweeper.sweep()).toBe(0);
+
+    expect(await redis.del(jobKey(deliveries[1]))).toBe(1);
+    expect(await sweeper.sweep()).toBe(1);
+    expect(await redis.exists(jobKey(deliveries[1]))).toBe(1);
+    expect(await sweeper.sweep()).toBe(0);
   });
 
   it('looks past the oldest overdue attempts only when some of those were lost', async () => {
-    const prefix = `sweep-probe-${process.pid}`;
-    server = await startServer({ HOOKYARD_ROLE: 'api', HOOKYARD_REDIS_PREFIX: prefix });
-    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
-    try {
-      const t = await target();
-      const { slug } = await route([t.url()]);
-      const ingestMany = (n: number) =>
-        Promise.all(Array.from({ length: n }, (_, i) => ingest(slug, `{"i":${i}}`)));
-      const deliveryIds = async (events: string[]) =>
-        Promise.all(events.map(async (e) => (await eventOf(e)).deliveries[0].id));
-      // The probe's worth first, then newer ones: due strictly later.
-      const older = await deliveryIds(await ingestMany(SWEEP_PROBE));
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const newer = await deliveryIds(await ingestMany(10));
-      await new Promise((resolve) => setTimeout(resolve, 400));
-      const sweeper = server.app.get(DeliverySweeper);
-      expect(await sweeper.sweep()).toBe(0);
+    const { slug } = await route([(await target()).url()]);
+    // The probe's worth first, then newer ones: due strictly later.
+    const older = await deliveriesOf(slug, SWEEP_PROBE);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const newer = await deliveriesOf(slug, 10);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(await sweeper.sweep()).toBe(0);
 
-      // Lost behind a queued backlog: found once the backlog ahead of it has run.
-      const jobKey = (id: string) => `${prefix}:deliveries:${id}:1`;
-      expect(await redis.del(jobKey(newer[3]))).toBe(1);
-      expect(await sweeper.sweep()).toBe(0);
-      // One of the oldest lost: the pass looks at every overdue attempt.
-      expect(await redis.del(jobKey(older[7]))).toBe(1);
-      expect(await sweeper.sweep()).toBe(2);
-      expect(await redis.exists(jobKey(older[7]), jobKey(newer[3]))).toBe(2);
-      expect(await sweeper.sweep()).toBe(0);
-    } finally {
-      redis.disconnect();
-      await server.close();
-    }
+    // Lost behind a queued backlog: found once the backlog ahead of it has run.
+    expect(await redis.del(jobKey(newer[3]))).toBe(1);
+    expect(await sweeper.sweep()).toBe(0);
+    // One of the oldest lost: the pass looks at every overdue attempt.
+    expect(await redis.del(jobKey(older[7]))).toBe(1);
+    expect(await sweeper.sweep()).toBe(2);
+    expect(await redis.exists(jobKey(older[7]), jobKey(newer[3]))).toBe(2);
+    expect(await sweeper.sweep()).toBe(0);
   });
 });
 
