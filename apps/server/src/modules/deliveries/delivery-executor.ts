@@ -74,7 +74,7 @@ export class DeliveryExecutor {
         const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
         return claimed && (await this.send(claimed, attempt));
       });
-      if (sent) await this.record(sent.delivery, sent.destination, attempt, sent.outcome);
+      if (sent) await this.recordSent(sent, attempt);
     });
   }
 
@@ -91,8 +91,12 @@ export class DeliveryExecutor {
       } finally {
         onSent?.();
       }
-      if (sent) await this.record(sent.delivery, sent.destination, attempt, sent.outcome);
+      if (sent) await this.recordSent(sent, attempt);
     });
+  }
+
+  private recordSent({ delivery, destination, outcome }: SentAttempt, n: number) {
+    return this.record(delivery, destination, n, outcome);
   }
 
   private async guarded(deliveryId: string, attempt: number, work: () => Promise<void>) {
