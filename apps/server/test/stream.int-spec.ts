@@ -8,11 +8,11 @@ import { StreamService, streamChannel } from '../src/modules/stream/stream.servi
 import { ADMIN_TOKEN, startServer, type TestServer } from './helpers';
 import { connect, isComment, openClients, SseClient } from './sse';
 
-async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
+async function eventually(check: () => void | Promise<void>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
@@ -219,6 +219,46 @@ describe('GET /api/v1/stream', () => {
       expect(await client.nextMessage('delivery.updated', kept.id)).toEqual(kept);
     } finally {
       listener.disconnect();
+    }
+  });
+
+  it('while nobody listens, gathers messages for 100 ms; once someone does, sends each turn', async () => {
+    // A channel of its own, which no process listens to.
+    const lonely = await startServer({ HOOKYARD_REDIS_PREFIX: `hytest-unheard-${randomUUID()}` });
+    const redis = lonely.app.get<typeof REDIS, Redis>(REDIS);
+    const channel = streamChannel(
+      lonely.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG).redisPrefix,
+    );
+    const stream = lonely.app.get(StreamService);
+    const listener = redis.duplicate();
+    const ids: string[][] = [];
+    listener.on('message', (_channel: string, payload: string) =>
+      ids.push((JSON.parse(payload) as { data: { id: string } }[]).map((m) => m.data.id)),
+    );
+    try {
+      // The first PUBLISH reaches nobody (a command on the same connection answers after it).
+      stream.publish({ type: 'delivery.updated', data: delivery() });
+      await new Promise((resolve) => setImmediate(resolve));
+      await redis.ping();
+
+      // Three turns' messages, then a listener arrives: it still gets all three, together.
+      const unheard = [delivery(), delivery(), delivery()];
+      for (const data of unheard) {
+        stream.publish({ type: 'delivery.updated', data });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await listener.subscribe(channel);
+      await eventually(() => expect(ids).toEqual([unheard.map((d) => d.id)]));
+
+      // That PUBLISH reached the listener: from now on each turn leaves at once, on its own.
+      for (const data of [delivery(), delivery()]) {
+        stream.publish({ type: 'delivery.updated', data });
+        await eventually(() => expect(ids.at(-1)).toEqual([data.id]), 50);
+      }
+      expect(ids).toHaveLength(3);
+    } finally {
+      listener.disconnect();
+      await lonely.close();
     }
   });
 

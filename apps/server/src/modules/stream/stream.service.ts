@@ -30,6 +30,13 @@ export const streamChannel = (redisPrefix: string) => `${redisPrefix}:stream`;
 /** Messages per PUBLISH at most: a burst is sent as several payloads of bounded size. */
 const MAX_BATCH = 256;
 
+/**
+ * While nobody listens (the last PUBLISH reached no subscriber, in any process), messages are
+ * gathered for this long before the next PUBLISH: at thousands of events a second that is one
+ * publish instead of hundreds, and a listener who arrives waits at most this long for the next.
+ */
+const UNHEARD_FLUSH_MS = 100;
+
 /** A comment this often keeps proxies and load balancers from closing an idle stream. */
 const PING_INTERVAL_MS = 15_000;
 
@@ -96,6 +103,9 @@ export class StreamService implements OnModuleDestroy {
   private clients = 0;
   /** Messages published this turn, sent together when it ends (`flush`). */
   private outbox: StreamMessage[] = [];
+  /** Whether the last PUBLISH reached a subscriber: if not, the outbox waits `UNHEARD_FLUSH_MS`. */
+  private heard = true;
+  private flushTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
   private readonly channel: string;
@@ -115,7 +125,8 @@ export class StreamService implements OnModuleDestroy {
   /**
    * Fire and forget: never throws, never waits for Redis; a failure is logged. Messages
    * published in the same turn of the event loop (a group commit's events, a group of recorded
-   * attempts) leave together, in order, as one Redis PUBLISH of an array.
+   * attempts) leave together, in order, as one Redis PUBLISH of an array. While no process
+   * listens, they leave every `UNHEARD_FLUSH_MS` instead.
    */
   publish(message: StreamMessage): void {
     if (!this.redis) {
@@ -124,19 +135,26 @@ export class StreamService implements OnModuleDestroy {
       return;
     }
     this.outbox.push(message);
-    if (this.outbox.length === 1) setImmediate(this.flush);
+    if (this.outbox.length > 1) return;
+    if (this.heard || this.subscriber) setImmediate(this.flush);
+    else this.flushTimer = setTimeout(this.flush, UNHEARD_FLUSH_MS);
   }
 
   private readonly flush = (): void => {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     const batch = this.outbox;
     this.outbox = [];
     if (!this.redis || batch.length === 0) return;
     for (let i = 0; i < batch.length; i += MAX_BATCH) {
       const chunk = batch.slice(i, i + MAX_BATCH);
       try {
-        this.redis.publish(this.channel, JSON.stringify(chunk)).catch((error: unknown) => {
-          this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
-        });
+        this.redis.publish(this.channel, JSON.stringify(chunk)).then(
+          (receivers) => (this.heard = receivers > 0),
+          (error: unknown) => {
+            this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
+          },
+        );
       } catch (error) {
         this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
       }
