@@ -7,6 +7,7 @@ import type {
   EventResponse,
   StreamMessage,
 } from '@hookyard/contracts';
+import { BATCH_JOB_SIZE, DeliveryQueue } from '../src/modules/deliveries/delivery-queue';
 import { DeliverySweeper, SWEEP_PROBE } from '../src/modules/deliveries/delivery-sweeper';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
 import { connect } from './sse';
@@ -596,6 +597,9 @@ describe.each([
       console.log(`6 deliveries, concurrency 2: at most ${mostOpen} requests open at the target`);
       expect(t.received).toHaveLength(6);
       expect(mostOpen).toBe(2);
+      // Nothing is left queued: batch jobs clear what they held when they end.
+      const queue = server.app.get(DeliveryQueue);
+      await eventually(async () => (await queue.depth()) === 0, 5000, 'an empty queue');
     } finally {
       await server.close();
     }
@@ -605,7 +609,6 @@ describe.each([
 describe('sweeper', () => {
   // Role api: nothing takes the jobs, so they wait in Redis past the sweeper's grace.
   const prefix = `sweep-${process.pid}`;
-  const jobKey = (deliveryId: string) => `${prefix}:deliveries:${deliveryId}:1`;
   let redis: Redis;
   let sweeper: DeliverySweeper;
 
@@ -622,6 +625,20 @@ describe('sweeper', () => {
     await server.close();
   });
 
+  /** The key of the job that holds attempt 1 of a delivery: a batch's, or its own. */
+  async function jobKey(deliveryId: string): Promise<string> {
+    const batch = await redis.hget(`${prefix}:deliveries:batched`, `${deliveryId}:1`);
+    return `${prefix}:deliveries:${batch ?? `${deliveryId}:1`}`;
+  }
+
+  /** Deletes the job that holds a delivery's attempt; returns how many attempts it held. */
+  async function loseJobOf(deliveryId: string, all: string[]): Promise<number> {
+    const key = await jobKey(deliveryId);
+    const keys = await Promise.all(all.map(jobKey));
+    expect(await redis.del(key)).toBe(1);
+    return keys.filter((k) => k === key).length;
+  }
+
   /** The delivery ids of `n` webhooks ingested through a source routed to a target. */
   async function deliveriesOf(slug: string, n: number): Promise<string[]> {
     const events = await Promise.all(
@@ -636,9 +653,9 @@ describe('sweeper', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await sweeper.sweep()).toBe(0);
 
-    expect(await redis.del(jobKey(deliveries[1]))).toBe(1);
-    expect(await sweeper.sweep()).toBe(1);
-    expect(await redis.exists(jobKey(deliveries[1]))).toBe(1);
+    const lost = await loseJobOf(deliveries[1], deliveries);
+    expect(await sweeper.sweep()).toBe(lost);
+    expect(await redis.exists(await jobKey(deliveries[1]))).toBe(1);
     expect(await sweeper.sweep()).toBe(0);
   });
 
@@ -652,13 +669,34 @@ describe('sweeper', () => {
     expect(await sweeper.sweep()).toBe(0);
 
     // Lost behind a queued backlog: found once the backlog ahead of it has run.
-    expect(await redis.del(jobKey(newer[3]))).toBe(1);
+    const lostNewer = await loseJobOf(newer[3], newer);
     expect(await sweeper.sweep()).toBe(0);
     // One of the oldest lost: the pass looks at every overdue attempt.
-    expect(await redis.del(jobKey(older[7]))).toBe(1);
-    expect(await sweeper.sweep()).toBe(2);
-    expect(await redis.exists(jobKey(older[7]), jobKey(newer[3]))).toBe(2);
+    const lostOlder = await loseJobOf(older[7], older);
+    expect(await sweeper.sweep()).toBe(lostOlder + lostNewer);
+    expect(await redis.exists(await jobKey(older[7]), await jobKey(newer[3]))).toBeGreaterThan(0);
     expect(await sweeper.sweep()).toBe(0);
+  });
+
+  it('puts attempts queued together in one batch job, and counts its attempts in the depth', async () => {
+    const { slug } = await route([(await target()).url()]);
+    const deliveries = await deliveriesOf(slug, 40);
+    const keys = await Promise.all(deliveries.map(jobKey));
+    const jobs = new Set(keys);
+    // Concurrent requests commit in groups: fewer jobs than attempts, each batch within its size.
+    expect(jobs.size).toBeLessThan(deliveries.length);
+    for (const key of jobs) {
+      const data = JSON.parse((await redis.hget(key, 'data')) ?? 'null') as
+        | { attempts: { deliveryId: string; attempt: number }[] }
+        | { deliveryId: string; attempt: number };
+      const held = 'attempts' in data ? data.attempts : [data];
+      expect(held.length).toBeLessThanOrEqual(BATCH_JOB_SIZE);
+      expect(held.map((a) => a.deliveryId).sort()).toEqual(
+        deliveries.filter((_, i) => keys[i] === key).sort(),
+      );
+      expect(held.every((a) => a.attempt === 1)).toBe(true);
+    }
+    expect(await server.app.get(DeliveryQueue).depth()).toBe(40);
   });
 });
 

@@ -78,6 +78,11 @@ export class DeliveryExecutor {
     });
   }
 
+  /** A Bull batch job: its attempts run side by side, each in a slot of its own. */
+  async runAll(attempts: AttemptJob[]): Promise<void> {
+    await Promise.all(attempts.map((a) => this.run(a)));
+  }
+
   /**
    * The database transport: the delivery was claimed by `DeliveriesRepository.claimDue`.
    * `onSent` is called once its request is over (or it was postponed), before the record.

@@ -2,6 +2,8 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import Redis, { type RedisOptions } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { GroupCommit } from '../../database/group-commit';
 import type { ClaimedDelivery, DueDelivery } from './deliveries.repository';
 
 /** Queue and job names, in one place. Payloads carry ids only. */
@@ -11,6 +13,14 @@ export interface AttemptJob {
   deliveryId: string;
   attempt: number;
 }
+/** Attempts due now that were queued together (by one group commit): one job for all. */
+export interface AttemptsJob {
+  attempts: AttemptJob[];
+}
+export type DeliveryJob = AttemptJob | AttemptsJob;
+
+/** Attempts per batch job, at most. */
+export const BATCH_JOB_SIZE = 32;
 
 export interface QueuedAttempt extends DueDelivery {
   /** Not before this time; now when absent. */
@@ -48,25 +58,46 @@ const attemptJobId = (a: QueuedAttempt) =>
     ? `${a.id}:${a.attempt}:lease-${new Date(a.leaseEndedAt).getTime()}`
     : `${a.id}:${a.attempt}`;
 
-/** Bull on Redis. Queueing twice is harmless: the job id dedupes, the claim's guard too. */
+/**
+ * Bull on Redis. Queueing twice is harmless: the job id dedupes, the claim's guard too.
+ *
+ * Attempts due now that are queued together (the deliveries of one group commit) share batch
+ * jobs of up to `BATCH_JOB_SIZE` attempts: Bull's bookkeeping (a job's hash, its moves between
+ * lists, its lock) is paid once per batch rather than per attempt. Delayed attempts and
+ * hand-ons get a job each, whose id is the attempt's. Which batch holds an attempt is kept in
+ * one Redis hash (`batched`: attempt → job id, and `batches`: the set of batch jobs), written
+ * before the jobs and cleared when a batch ends, so that the sweeper can tell a queued attempt
+ * from a lost one and the depth gauge counts attempts.
+ */
 @Injectable()
 export class BullDeliveryQueue extends DeliveryQueue {
   private readonly logger = new Logger(BullDeliveryQueue.name);
 
-  constructor(@InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<AttemptJob>) {
+  /** What callers queue in one turn (or while an add runs) is added together. */
+  private readonly adds = new GroupCommit<QueuedAttempt[], void>({
+    one: (attempts) => this.add(attempts),
+    many: async (groups) => {
+      await this.add(groups.flat());
+      return groups.map(() => undefined);
+    },
+  });
+
+  constructor(@InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJob>) {
     super();
+  }
+
+  private get batchedKey(): string {
+    return this.queue.toKey('batched');
+  }
+
+  private get batchesKey(): string {
+    return this.queue.toKey('batches');
   }
 
   async enqueue(attempts: QueuedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     try {
-      await this.queue.addBulk(
-        attempts.map((a) => ({
-          name: ATTEMPT_JOB,
-          data: { deliveryId: a.id, attempt: a.attempt },
-          opts: { jobId: attemptJobId(a), delay: delayOf(a.runAt) },
-        })),
-      );
+      await this.adds.submit(attempts);
     } catch (error) {
       this.logger.warn(
         `Could not queue ${attempts.length} attempt(s), the sweeper will: ${(error as Error).message}`,
@@ -74,19 +105,70 @@ export class BullDeliveryQueue extends DeliveryQueue {
     }
   }
 
+  private async add(attempts: QueuedAttempt[]): Promise<void> {
+    const now = attempts.filter((a) => !a.leaseEndedAt && delayOf(a.runAt) === 0);
+    const batched = now.length > 1 ? new Set(now) : new Set<QueuedAttempt>();
+    const batches: { jobId: string; attempts: QueuedAttempt[] }[] = [];
+    for (let i = 0; i < now.length && now.length > 1; i += BATCH_JOB_SIZE) {
+      batches.push({ jobId: `batch-${randomUUID()}`, attempts: now.slice(i, i + BATCH_JOB_SIZE) });
+    }
+    if (batches.length > 0) {
+      const fields = batches.flatMap(({ jobId, attempts }) =>
+        attempts.flatMap((a) => [attemptJobId(a), jobId]),
+      );
+      await this.queue.client
+        .multi()
+        .hset(this.batchedKey, ...fields)
+        .sadd(this.batchesKey, ...batches.map((b) => b.jobId))
+        .exec();
+    }
+    await this.queue.addBulk([
+      ...attempts
+        .filter((a) => !batched.has(a))
+        .map((a) => ({
+          name: ATTEMPT_JOB,
+          data: { deliveryId: a.id, attempt: a.attempt },
+          opts: { jobId: attemptJobId(a), delay: delayOf(a.runAt) },
+        })),
+      ...batches.map(({ jobId, attempts }) => ({
+        name: ATTEMPT_JOB,
+        data: { attempts: attempts.map((a) => ({ deliveryId: a.id, attempt: a.attempt })) },
+        opts: { jobId },
+      })),
+    ]);
+  }
+
+  /** A batch job is over: its attempts are no longer queued. Best effort, as queueing is. */
+  async batchDone(jobId: string, attempts: AttemptJob[]): Promise<void> {
+    try {
+      await this.queue.client
+        .multi()
+        .hdel(this.batchedKey, ...attempts.map((a) => `${a.deliveryId}:${a.attempt}`))
+        .srem(this.batchesKey, jobId)
+        .exec();
+    } catch (error) {
+      this.logger.warn(`Could not clear batch ${jobId}: ${(error as Error).message}`);
+    }
+  }
+
   /**
    * Only attempts whose job Redis does not hold (lost with Redis, or never added): a backlog
    * older than the sweeper's grace is still queued, and adding its jobs again on every pass
-   * would only be refused one by one.
+   * would only be refused one by one. An attempt is held by its own job or by its batch's.
    */
   override async requeue(attempts: QueuedAttempt[]): Promise<number> {
     if (attempts.length === 0) return 0;
     let missing = attempts;
     try {
-      const pipeline = this.queue.client.pipeline();
-      for (const a of attempts) pipeline.exists(this.queue.toKey(attemptJobId(a)));
+      const client = this.queue.client;
+      const batchIds =
+        (await client.hmget(this.batchedKey, ...attempts.map((a) => attemptJobId(a)))) ?? [];
+      const pipeline = client.pipeline();
+      attempts.forEach((a, i) =>
+        pipeline.exists(this.queue.toKey(attemptJobId(a)), this.queue.toKey(batchIds[i] ?? '-')),
+      );
       const held = (await pipeline.exec()) ?? [];
-      missing = attempts.filter((_, i) => held[i]?.[1] !== 1);
+      missing = attempts.filter((_, i) => !((held[i]?.[1] as number) > 0));
     } catch (error) {
       this.logger.warn(`Could not check for queued attempts: ${(error as Error).message}`);
     }
@@ -94,9 +176,14 @@ export class BullDeliveryQueue extends DeliveryQueue {
     return missing.length;
   }
 
+  /** Attempts, not jobs: a batch job counts as many as it holds. */
   async depth(): Promise<number> {
-    const counts = await this.queue.getJobCounts();
-    return counts.waiting + counts.delayed + counts.active;
+    const [counts, inBatches, batches] = await Promise.all([
+      this.queue.getJobCounts(),
+      this.queue.client.hlen(this.batchedKey),
+      this.queue.client.scard(this.batchesKey),
+    ]);
+    return counts.waiting + counts.delayed + counts.active - batches + inBatches;
   }
 }
 
