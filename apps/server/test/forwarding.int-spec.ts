@@ -357,6 +357,22 @@ describe.each([
       await settled(eventId, 'succeeded');
     });
 
+    it("sends the next delivery with the destination's new URL and headers once it is changed", async () => {
+      const before = await target();
+      const after = await target();
+      const { slug, destinationIds } = await route([before.url('/old')], {
+        headers: { 'X-Env': 'old' },
+      });
+      await settled(await ingest(slug), 'succeeded');
+      await server.api(`/api/v1/destinations/${destinationIds[0]}`, {
+        method: 'PATCH',
+        json: { url: after.url('/new'), headers: { 'X-Env': 'new' } },
+      });
+      await settled(await ingest(slug), 'succeeded');
+      expect(before.received.map((r) => [r.url, r.headers['x-env']])).toEqual([['/old', 'old']]);
+      expect(after.received.map((r) => [r.url, r.headers['x-env']])).toEqual([['/new', 'new']]);
+    });
+
     it('sends a signed test event to a destination, recorded like any delivery', async () => {
       const t = await target();
       const d = await post<{ id: string }>('/api/v1/destinations', { name: 'T', url: t.url() });

@@ -43,17 +43,29 @@ describe('query plans', () => {
     }
   }
 
-  /** The indexes on `deliveries` that the worker's claim of `ids` reads. */
-  async function claimIndexes(c: Client, ids: string[]): Promise<string[]> {
+  /** The worker's claim of `ids`, planned. */
+  function claimPlan(c: Client, ids: string[]): Promise<PlanNode> {
     // EXECUTE takes no bind parameters: the values go in as literals (uuids from the database).
     const array = (values: (string | number)[]) => `'{${values.join(',')}}'`;
-    const plan = await genericPlan(
+    return genericPlan(
       c,
       CLAIM_BY_ID_SQL,
       'uuid[], integer[], integer[]',
       `${array(ids)}, ${array(ids.map(() => 1))}, ${array(ids.map(() => 10_000))}`,
     );
-    return indexesOf(plan).filter((name) => name.startsWith('deliveries_'));
+  }
+
+  /** The indexes on `deliveries` that the worker's claim of `ids` reads. */
+  async function claimIndexes(c: Client, ids: string[]): Promise<string[]> {
+    return indexesOf(await claimPlan(c, ids)).filter((name) => name.startsWith('deliveries_'));
+  }
+
+  /** The claim reads its deliveries' events one by one, by primary key, never the table. */
+  function expectReadsByKey(plan: PlanNode) {
+    const reads = nodesOf(plan)
+      .filter((n) => n['Relation Name'] === 'events')
+      .map((n) => `${n['Node Type']} ${n['Index Name'] ?? n['Relation Name']}`);
+    expect(reads).toEqual(['Index Scan events_pkey']);
   }
 
   /** 5,000 deliveries due a minute ago, and fresh statistics. */
@@ -78,15 +90,17 @@ describe('query plans', () => {
     return rows.map((r) => r.id);
   }
 
-  it("a worker's claim finds each delivery by its primary key, on an empty table or a full one", async () => {
+  it("a worker's claim finds each delivery, and its event, by primary key, on an empty table or a full one", async () => {
     await withDb(async (c) => {
       await c.query(`SET plan_cache_mode = force_generic_plan`);
       // As a worker's connection first prepares it: nothing stored yet, no statistics.
       const none = [randomUUID(), randomUUID()];
       expect(await claimIndexes(c, none)).toEqual(['deliveries_pkey']);
+      expectReadsByKey(await claimPlan(c, none));
 
       const ids = await dueBacklog(c);
       expect(await claimIndexes(c, ids.slice(0, 50))).toEqual(['deliveries_pkey']);
+      expectReadsByKey(await claimPlan(c, ids.slice(0, 50)));
     });
   });
 
@@ -104,14 +118,17 @@ describe('query plans', () => {
       // Rows locked in due order, straight off the index: a sort, or a scan of the table, would
       // read the whole backlog on every claim.
       const walk = expect.arrayContaining(['LockRows', 'Limit', 'Index Scan deliveries_due_idx']);
+      const plan = () => genericPlan(c, CLAIM_DUE_SQL, 'integer, integer', '20, 10000');
       const onEmpty = await dueStep();
       expect(onEmpty).toEqual(walk);
+      expectReadsByKey(await plan());
       expect(onEmpty.filter((n) => n.startsWith('Sort') || n === 'Seq Scan deliveries')).toEqual(
         [],
       );
       await dueBacklog(c);
       const onFull = await dueStep();
       expect(onFull).toEqual(walk);
+      expectReadsByKey(await plan());
       expect(onFull.filter((n) => n.startsWith('Sort') || n === 'Seq Scan deliveries')).toEqual([]);
     });
   });

@@ -98,6 +98,42 @@ const claimSet = (marginParam: string) => `status = 'delivering', updated_at = n
 const CLAIMED_COLUMNS = `${DELIVERY_COLUMNS}, d.override_headers AS "overrideHeaders", d.override_body AS "overrideBody"`;
 
 /**
+ * The claimed rows (`claimed`, a CTE of CLAIMED_COLUMNS) with what sending them needs, in the
+ * same statement: the event's request, and the destination's version (its `updated_at`), by
+ * which a destination read before is reused. Each is looked up by primary key, in a subquery
+ * the planner keeps as such (OFFSET 0), whatever the tables held when the plan was made.
+ */
+const WITH_REQUEST = `SELECT c.*, e.source_id AS "eventSourceId", e.received_at AS "eventReceivedAt",
+    e.method AS "eventMethod", e.path AS "eventPath", e.query AS "eventQuery",
+    e.headers AS "eventHeaders", e.body AS "eventBody", t.version AS "destinationVersion"
+  FROM claimed c
+  CROSS JOIN LATERAL (SELECT source_id, received_at, method, path, query, headers, body
+                      FROM events WHERE id = c."eventId" OFFSET 0) e
+  LEFT JOIN LATERAL (SELECT updated_at::text AS version
+                     FROM destinations WHERE id = c."destinationId" OFFSET 0) t ON true`;
+
+/** A claimed row as `WITH_REQUEST` returns it. */
+type ClaimedRow = DeliveryEntity & {
+  eventSourceId: string | null;
+  eventReceivedAt: Date;
+  eventMethod: string;
+  eventPath: string;
+  eventQuery: string;
+  eventHeaders: HeaderPairs;
+  eventBody: Buffer;
+  destinationVersion: string | null;
+};
+
+const DESTINATION_COLUMNS = `id, name, type, url, timeout_ms AS "timeoutMs", retry, headers, rate_limit_per_second AS "rateLimitPerSecond",
+  signing_secret AS "signingSecret", paused, disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
+  consecutive_failures AS "consecutiveFailures", cli_client_id AS "cliClientId",
+  cli_listener AS "cliListener", cli_source_id AS "cliSourceId", cli_last_seen_at AS "cliLastSeenAt",
+  created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
+
+/** Destinations kept by the claims, at most; past it the cache starts over. */
+const DESTINATION_CACHE_SIZE = 10_000;
+
+/**
  * The database transport's claim ($1 at most this many, $2 the lease margin in ms): see
  * `claimDue`. Exported for the test of its plan.
  */
@@ -113,26 +149,31 @@ export const CLAIM_DUE_SQL = `WITH ended AS (
     ORDER BY d.next_attempt_at
     LIMIT $1::integer
     FOR UPDATE OF d SKIP LOCKED
+  ), claimed AS (
+    UPDATE deliveries d SET ${claimSet('$2::integer')}
+    WHERE d.id IN (SELECT id FROM ended UNION ALL SELECT id FROM due LIMIT $1::integer)
+    RETURNING ${CLAIMED_COLUMNS}
   )
-  UPDATE deliveries d SET ${claimSet('$2::integer')}
-  WHERE d.id IN (SELECT id FROM ended UNION ALL SELECT id FROM due LIMIT $1::integer)
-  RETURNING ${CLAIMED_COLUMNS}`;
+  ${WITH_REQUEST}`;
 
 /**
  * A worker's claim of the attempts its jobs name ($1 delivery ids, $2 attempt numbers, $3 lease
  * margins in ms), one statement for a group. Exported for the test of its plan.
  */
-export const CLAIM_BY_ID_SQL = `UPDATE deliveries d SET ${claimSet('x.margin')}
-  FROM unnest($1::uuid[], $2::integer[], $3::integer[]) AS x(id, n, margin)
-  WHERE d.id = x.id AND d.attempt_count = x.n - 1
-    -- A CASE, which no index matches: each row is found by its primary key. As an OR of
-    -- statuses, the planner may read every due delivery through the partial indexes and
-    -- join them to the ids, and a prepared statement keeps that plan as the table grows.
-    AND CASE d.status WHEN 'scheduled' THEN true WHEN 'failed' THEN true
-                      WHEN 'delivering' THEN d.lease_until < now() ELSE false END
-    AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
-    AND ${WORKER_SENDS}
-  RETURNING ${CLAIMED_COLUMNS}`;
+export const CLAIM_BY_ID_SQL = `WITH claimed AS (
+    UPDATE deliveries d SET ${claimSet('x.margin')}
+    FROM unnest($1::uuid[], $2::integer[], $3::integer[]) AS x(id, n, margin)
+    WHERE d.id = x.id AND d.attempt_count = x.n - 1
+      -- A CASE, which no index matches: each row is found by its primary key. As an OR of
+      -- statuses, the planner may read every due delivery through the partial indexes and
+      -- join them to the ids, and a prepared statement keeps that plan as the table grows.
+      AND CASE d.status WHEN 'scheduled' THEN true WHEN 'failed' THEN true
+                        WHEN 'delivering' THEN d.lease_until < now() ELSE false END
+      AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
+      AND ${WORKER_SENDS}
+    RETURNING ${CLAIMED_COLUMNS}
+  )
+  ${WITH_REQUEST}`;
 
 /** A delivery leased to a CLI's stream. */
 export interface LeasedDelivery extends ClaimedDelivery {
@@ -215,6 +256,12 @@ export class DeliveriesRepository {
     many: (rs) => this.recordSuccesses(rs),
   });
 
+  /** Destinations as the claims last read them, by id, with their version (`updated_at`). */
+  private readonly destinations = new Map<
+    string,
+    { version: string; destination: DestinationEntity }
+  >();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
@@ -235,7 +282,7 @@ export class DeliveriesRepository {
     if (new Set(requests.map((r) => r.deliveryId)).size !== requests.length) {
       throw new Error('A delivery asked for twice in one group of claims');
     }
-    const rows = await preparedQuery<DeliveryEntity>(
+    const rows = await preparedQuery<ClaimedRow>(
       this.dataSource,
       'hookyard_claim',
       CLAIM_BY_ID_SQL,
@@ -245,7 +292,7 @@ export class DeliveriesRepository {
         requests.map((r) => r.leaseMarginMs),
       ],
     );
-    const claimed = new Map((await this.withRequests(rows)).map((c) => [c.delivery.id, c]));
+    const claimed = new Map((await this.claimedFrom(rows)).map((c) => [c.delivery.id, c]));
     return requests.map((r) => claimed.get(r.deliveryId) ?? null);
   }
 
@@ -257,13 +304,13 @@ export class DeliveriesRepository {
    * `limit` rows; ended leases are few (at most the deliveries in flight).
    */
   async claimDue(limit: number, leaseMarginMs: number): Promise<ClaimedDelivery[]> {
-    const rows = await preparedQuery<DeliveryEntity>(
+    const rows = await preparedQuery<ClaimedRow>(
       this.dataSource,
       'hookyard_claim_due',
       CLAIM_DUE_SQL,
       [limit, leaseMarginMs],
     );
-    return this.withRequests(rows);
+    return this.claimedFrom(rows);
   }
 
   /**
@@ -355,6 +402,58 @@ export class DeliveriesRepository {
   }
 
   /** What claimed deliveries send: their events' requests, and their destinations (two reads in all). */
+  /**
+   * Claimed rows with their events (read by the claim itself) and destinations: from the cache
+   * while the row's version of a destination is the one read before, otherwise read now.
+   */
+  private async claimedFrom(rows: ClaimedRow[]): Promise<ClaimedDelivery[]> {
+    if (rows.length === 0) return [];
+    const stale = new Set<string>();
+    for (const row of rows) {
+      const id = row.destinationId;
+      if (id && this.destinations.get(id)?.version !== row.destinationVersion) stale.add(id);
+    }
+    if (stale.size > 0) {
+      const read = await preparedQuery<DestinationEntity & { version: string }>(
+        this.dataSource,
+        'hookyard_claimed_destinations_versioned',
+        `SELECT ${DESTINATION_COLUMNS}, updated_at::text AS version
+         FROM destinations WHERE id = ANY($1::uuid[])`,
+        [[...stale]],
+      );
+      if (this.destinations.size + read.length > DESTINATION_CACHE_SIZE) this.destinations.clear();
+      for (const { version, ...destination } of read) {
+        this.destinations.set(destination.id, { version, destination });
+      }
+    }
+    return rows.map((row) => {
+      const {
+        eventSourceId,
+        eventReceivedAt,
+        eventMethod,
+        eventPath,
+        eventQuery,
+        eventHeaders,
+        eventBody,
+        destinationVersion: _,
+        ...delivery
+      } = row;
+      const event = {
+        id: delivery.eventId,
+        sourceId: eventSourceId,
+        receivedAt: eventReceivedAt,
+        method: eventMethod,
+        path: eventPath,
+        query: eventQuery,
+        headers: eventHeaders,
+        body: eventBody,
+      };
+      const id = delivery.destinationId;
+      const destination = id ? (this.destinations.get(id)?.destination ?? null) : null;
+      return { delivery: delivery as DeliveryEntity, destination, event };
+    });
+  }
+
   private async withRequests(deliveries: DeliveryEntity[]): Promise<ClaimedDelivery[]> {
     if (deliveries.length === 0) return [];
     const distinct = (ids: (string | null)[]) => [
@@ -374,12 +473,7 @@ export class DeliveriesRepository {
         : preparedQuery<DestinationEntity>(
             this.dataSource,
             'hookyard_claimed_destinations',
-            `SELECT id, name, type, url, timeout_ms AS "timeoutMs", retry, headers, rate_limit_per_second AS "rateLimitPerSecond",
-                  signing_secret AS "signingSecret", paused, disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
-                  consecutive_failures AS "consecutiveFailures", cli_client_id AS "cliClientId",
-                  cli_listener AS "cliListener", cli_source_id AS "cliSourceId", cli_last_seen_at AS "cliLastSeenAt",
-                  created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"
-             FROM destinations WHERE id = ANY($1::uuid[])`,
+            `SELECT ${DESTINATION_COLUMNS} FROM destinations WHERE id = ANY($1::uuid[])`,
             [destinationIds],
           ),
     ]);
