@@ -116,11 +116,11 @@ export class BullDeliveryQueue extends DeliveryQueue {
       const fields = batches.flatMap(({ jobId, attempts }) =>
         attempts.flatMap((a) => [attemptJobId(a), jobId]),
       );
-      await this.queue.client
-        .multi()
-        .hset(this.batchedKey, ...fields)
-        .sadd(this.batchesKey, ...batches.map((b) => b.jobId))
-        .exec();
+      // Before the jobs: a batch can end only after its entries exist.
+      await Promise.all([
+        this.queue.client.hset(this.batchedKey, ...fields),
+        this.queue.client.sadd(this.batchesKey, ...batches.map((b) => b.jobId)),
+      ]);
     }
     await this.queue.addBulk([
       ...attempts
@@ -141,11 +141,14 @@ export class BullDeliveryQueue extends DeliveryQueue {
   /** A batch job is over: its attempts are no longer queued. Best effort, as queueing is. */
   async batchDone(jobId: string, attempts: AttemptJob[]): Promise<void> {
     try {
-      await this.queue.client
-        .multi()
-        .hdel(this.batchedKey, ...attempts.map((a) => `${a.deliveryId}:${a.attempt}`))
-        .srem(this.batchesKey, jobId)
-        .exec();
+      // Plain commands, not a MULTI: they share the connection's next write with Bull's own.
+      await Promise.all([
+        this.queue.client.hdel(
+          this.batchedKey,
+          ...attempts.map((a) => `${a.deliveryId}:${a.attempt}`),
+        ),
+        this.queue.client.srem(this.batchesKey, jobId),
+      ]);
     } catch (error) {
       this.logger.warn(`Could not clear batch ${jobId}: ${(error as Error).message}`);
     }
