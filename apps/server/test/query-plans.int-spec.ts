@@ -60,12 +60,17 @@ describe('query plans', () => {
     return indexesOf(await claimPlan(c, ids)).filter((name) => name.startsWith('deliveries_'));
   }
 
-  /** The claim reads its deliveries' events one by one, by primary key, never the table. */
+  /**
+   * The claim reads its deliveries' events one by one, by primary key, and no step of it reads
+   * either table whole.
+   */
   function expectReadsByKey(plan: PlanNode) {
-    const reads = nodesOf(plan)
-      .filter((n) => n['Relation Name'] === 'events')
-      .map((n) => `${n['Node Type']} ${n['Index Name'] ?? n['Relation Name']}`);
-    expect(reads).toEqual(['Index Scan events_pkey']);
+    const reads = (table: string) =>
+      nodesOf(plan)
+        .filter((n) => n['Relation Name'] === table)
+        .map((n) => `${n['Node Type']} ${n['Index Name'] ?? n['Relation Name']}`);
+    expect(reads('events')).toEqual(['Index Scan events_pkey']);
+    expect(reads('deliveries').filter((r) => r.startsWith('Seq Scan'))).toEqual([]);
   }
 
   /** 5,000 deliveries due a minute ago, and fresh statistics. */

@@ -151,7 +151,9 @@ export const CLAIM_DUE_SQL = `WITH ended AS (
     FOR UPDATE OF d SKIP LOCKED
   ), claimed AS (
     UPDATE deliveries d SET ${claimSet('$2::integer')}
-    WHERE d.id IN (SELECT id FROM ended UNION ALL SELECT id FROM due LIMIT $1::integer)
+    -- An array of ids, each found by primary key. As IN (SELECT …), a generic plan (the
+    -- limit unknown) may hash-join the ids to a scan of every delivery.
+    WHERE d.id = ANY(ARRAY(SELECT id FROM ended UNION ALL SELECT id FROM due LIMIT $1::integer))
     RETURNING ${CLAIMED_COLUMNS}
   )
   ${WITH_REQUEST}`;
@@ -401,7 +403,6 @@ export class DeliveriesRepository {
     return row?.at ?? null;
   }
 
-  /** What claimed deliveries send: their events' requests, and their destinations (two reads in all). */
   /**
    * Claimed rows with their events (read by the claim itself) and destinations: from the cache
    * while the row's version of a destination is the one read before, otherwise read now.
@@ -454,6 +455,7 @@ export class DeliveriesRepository {
     });
   }
 
+  /** What claimed deliveries send: their events' requests, and their destinations (two reads in all). */
   private async withRequests(deliveries: DeliveryEntity[]): Promise<ClaimedDelivery[]> {
     if (deliveries.length === 0) return [];
     const distinct = (ids: (string | null)[]) => [
