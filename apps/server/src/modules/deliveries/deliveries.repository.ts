@@ -427,8 +427,8 @@ export class DeliveriesRepository {
         this.destinations.set(destination.id, { version, destination });
       }
     }
-    return rows.map((row) => {
-      const {
+    return rows.map(
+      ({
         eventSourceId,
         eventReceivedAt,
         eventMethod,
@@ -438,21 +438,22 @@ export class DeliveriesRepository {
         eventBody,
         destinationVersion: _,
         ...delivery
-      } = row;
-      const event = {
-        id: delivery.eventId,
-        sourceId: eventSourceId,
-        receivedAt: eventReceivedAt,
-        method: eventMethod,
-        path: eventPath,
-        query: eventQuery,
-        headers: eventHeaders,
-        body: eventBody,
-      };
-      const id = delivery.destinationId;
-      const destination = id ? (this.destinations.get(id)?.destination ?? null) : null;
-      return { delivery: delivery as DeliveryEntity, destination, event };
-    });
+      }) => {
+        const event = {
+          id: delivery.eventId,
+          sourceId: eventSourceId,
+          receivedAt: eventReceivedAt,
+          method: eventMethod,
+          path: eventPath,
+          query: eventQuery,
+          headers: eventHeaders,
+          body: eventBody,
+        };
+        const id = delivery.destinationId;
+        const destination = id ? (this.destinations.get(id)?.destination ?? null) : null;
+        return { delivery: delivery as DeliveryEntity, destination, event };
+      },
+    );
   }
 
   /** What claimed deliveries send: their events' requests, and their destinations (two reads in all). */
