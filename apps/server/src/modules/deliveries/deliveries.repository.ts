@@ -326,31 +326,35 @@ export class DeliveriesRepository {
     leaseMarginMs: number,
     except: string[] = [],
   ): Promise<LeasedDelivery[]> {
-    type Row = DeliveryEntity & { leaseToken: string };
-    const [rows] = (await this.dataSource.query(
-      `UPDATE deliveries d SET ${claimSet('$3')}
-       WHERE d.id IN (
-         SELECT d.id FROM deliveries d
-         WHERE d.destination_id = $1
-           AND ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now())
-                OR (d.status = 'delivering' AND d.lease_until < now()))
-           AND d.id <> ALL($4::uuid[])
-           AND EXISTS (SELECT 1 FROM destinations t
-                       WHERE t.id = $1 AND t.type = 'cli'
-                         AND NOT t.paused AND t.disabled_at IS NULL AND t.deleted_at IS NULL)
-         ORDER BY d.next_attempt_at NULLS FIRST, d.created_at
-         LIMIT $2
-         FOR UPDATE OF d SKIP LOCKED)
-       RETURNING ${CLAIMED_COLUMNS}, d.lease_until::text AS "leaseToken"`,
+    type Row = ClaimedRow & { leaseToken: string };
+    // A SELECT over the claim: TypeORM answers it with the rows alone.
+    const rows = (await this.dataSource.query(
+      `WITH claimed AS (
+         UPDATE deliveries d SET ${claimSet('$3')}
+         WHERE d.id IN (
+           SELECT d.id FROM deliveries d
+           WHERE d.destination_id = $1
+             AND ((d.status IN ('scheduled', 'failed') AND d.next_attempt_at <= now())
+                  OR (d.status = 'delivering' AND d.lease_until < now()))
+             AND d.id <> ALL($4::uuid[])
+             AND EXISTS (SELECT 1 FROM destinations t
+                         WHERE t.id = $1 AND t.type = 'cli'
+                           AND NOT t.paused AND t.disabled_at IS NULL AND t.deleted_at IS NULL)
+           ORDER BY d.next_attempt_at NULLS FIRST, d.created_at
+           LIMIT $2
+           FOR UPDATE OF d SKIP LOCKED)
+         RETURNING ${CLAIMED_COLUMNS}, d.lease_until::text AS "leaseToken"
+       )
+       ${WITH_REQUEST}`,
       [destinationId, limit, leaseMarginMs, except],
-    )) as [Row[], number];
+    )) as Row[];
     // RETURNING keeps no order: the backlog goes out oldest first.
     rows.sort(
       (a, b) =>
         (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0) ||
         a.createdAt.getTime() - b.createdAt.getTime(),
     );
-    const claimed = await this.withRequests(rows.map(({ leaseToken: _, ...delivery }) => delivery));
+    const claimed = await this.claimedFrom(rows.map(({ leaseToken: _, ...row }) => row));
     return claimed.map((c, i) => ({
       ...c,
       lease: { until: c.delivery.leaseUntil ?? new Date(), token: rows[i].leaseToken },
@@ -454,43 +458,6 @@ export class DeliveriesRepository {
         return { delivery: delivery as DeliveryEntity, destination, event };
       },
     );
-  }
-
-  /** What claimed deliveries send: their events' requests, and their destinations (two reads in all). */
-  private async withRequests(deliveries: DeliveryEntity[]): Promise<ClaimedDelivery[]> {
-    if (deliveries.length === 0) return [];
-    const distinct = (ids: (string | null)[]) => [
-      ...new Set(ids.filter((id): id is string => id !== null)),
-    ];
-    const destinationIds = distinct(deliveries.map((d) => d.destinationId));
-    const [events, destinations] = await Promise.all([
-      preparedQuery<ClaimedDelivery['event']>(
-        this.dataSource,
-        'hookyard_claimed_events',
-        `SELECT id, source_id AS "sourceId", received_at AS "receivedAt", method, path, query, headers, body
-         FROM events WHERE id = ANY($1::uuid[])`,
-        [distinct(deliveries.map((d) => d.eventId))],
-      ),
-      destinationIds.length === 0
-        ? []
-        : preparedQuery<DestinationEntity>(
-            this.dataSource,
-            'hookyard_claimed_destinations',
-            `SELECT ${DESTINATION_COLUMNS} FROM destinations WHERE id = ANY($1::uuid[])`,
-            [destinationIds],
-          ),
-    ]);
-    const eventById = new Map(events.map((e) => [e.id, e]));
-    const destinationById = new Map(destinations.map((d) => [d.id, d]));
-    return deliveries.map((delivery) => {
-      const event = eventById.get(delivery.eventId);
-      // A delivery's event is a foreign key: it cannot be missing.
-      if (!event) throw new Error(`Event ${delivery.eventId} of delivery ${delivery.id} not found`);
-      const destination = delivery.destinationId
-        ? (destinationById.get(delivery.destinationId) ?? null)
-        : null;
-      return { delivery, destination, event };
-    });
   }
 
   /** Gives a claimed delivery back without an attempt (its destination's rate limit said wait). */
