@@ -716,6 +716,65 @@ describe('sweeper', () => {
   });
 });
 
+describe('a Bull worker that shuts down in the middle of a batch', () => {
+  it('finishes the attempts it started and queues the rest again for another worker', async () => {
+    const prefix = `stopping-${process.pid}`;
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    // Each request takes 300 ms: a worker with one slot has one out, the rest of the batch waits.
+    const t = await target((_req, res) => {
+      setTimeout(() => res.writeHead(200).end('ok'), 300);
+    });
+    server = await startServer({ HOOKYARD_ROLE: 'api', HOOKYARD_REDIS_PREFIX: prefix });
+    let worker: TestServer | null = null;
+    try {
+      const { slug } = await route([t.url()]);
+      const events = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => ingest(slug, `{"i":${i}}`)),
+      );
+      const ids = await Promise.all(events.map(async (e) => (await eventOf(e)).deliveries[0].id));
+      // One batch of all six: the jobs ingest queued go, and the six are queued in one call.
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await server.app.get(DeliveryQueue).enqueue(ids.map((id) => ({ id, attempt: 1 })));
+      expect(await redis.hlen(`${prefix}:deliveries:batched`)).toBe(6);
+
+      worker = await startServer({
+        HOOKYARD_ROLE: 'worker',
+        HOOKYARD_REDIS_PREFIX: prefix,
+        HOOKYARD_WORKER_CONCURRENCY: '1',
+      });
+      await eventually(() => t.received.length === 1, 5000, 'the first request at the target');
+      const stoppingAt = Date.now();
+      await worker.close();
+      worker = null;
+      const stopMs = Date.now() - stoppingAt;
+      console.log(`worker stopped ${stopMs} ms after it was told, with ${t.received.length} sent`);
+      expect(t.received).toHaveLength(1);
+      const states = await withDb(async (c) => {
+        const { rows } = await c.query<{ status: string; n: number }>(
+          'SELECT status, count(*)::int AS n FROM deliveries GROUP BY status ORDER BY status',
+        );
+        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      });
+      expect(states).toEqual({ scheduled: 5, succeeded: 1 });
+      expect(await server.app.get(DeliveryQueue).depth()).toBe(5);
+
+      // Another worker takes them: each delivered once.
+      worker = await startServer({ HOOKYARD_ROLE: 'worker', HOOKYARD_REDIS_PREFIX: prefix });
+      await Promise.all(events.map((e) => settled(e, 'succeeded')));
+      expect(t.received.map((r) => r.headers['x-hookyard-delivery-id']).sort()).toEqual(
+        [...ids].sort(),
+      );
+    } finally {
+      await worker?.close();
+      await server.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+});
+
 describe('the database transport, when a worker died', () => {
   it('claims a delivery whose lease ended, and leaves one whose lease still runs', async () => {
     // Role api: the deliveries wait in the database until the test has shaped them.

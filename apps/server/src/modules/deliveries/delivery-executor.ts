@@ -50,6 +50,7 @@ export class DeliveryExecutor {
    * records the outcome after giving the slot back.
    */
   private readonly sending: Semaphore;
+  private stopping = false;
 
   constructor(
     private readonly deliveries: DeliveriesRepository,
@@ -65,22 +66,44 @@ export class DeliveryExecutor {
     this.sending = new Semaphore(config.workerConcurrency);
   }
 
-  /** The Bull transport: a job names the attempt, which is claimed here. */
-  async run({ deliveryId, attempt }: AttemptJob): Promise<void> {
+  /**
+   * The Bull transport: a job names the attempt, which is claimed here. Returns false when the
+   * attempt was not started because the process is stopping (it stays due, unclaimed).
+   */
+  async run({ deliveryId, attempt }: AttemptJob): Promise<boolean> {
+    let started = true;
     await this.guarded(deliveryId, attempt, async () => {
       // The claim is taken inside the slot: a claimed delivery never waits for one, so its
       // lease (timeout + margin) cannot run out before it is sent.
       const sent = await this.sending.runExclusive(async () => {
+        if (this.stopping) {
+          started = false;
+          return null;
+        }
         const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
         return claimed && (await this.send(claimed, attempt));
       });
       if (sent) await this.recordSent(sent, attempt);
     });
+    return started;
   }
 
-  /** A Bull batch job: its attempts run side by side, each in a slot of its own. */
-  async runAll(attempts: AttemptJob[]): Promise<void> {
-    await Promise.all(attempts.map((a) => this.run(a)));
+  /**
+   * A Bull batch job: its attempts run side by side, each in a slot of its own. Returns those
+   * not started because the process is stopping, for the queue to take back.
+   */
+  async runAll(attempts: AttemptJob[]): Promise<AttemptJob[]> {
+    const started = await Promise.all(attempts.map((a) => this.run(a)));
+    return attempts.filter((_, i) => !started[i]);
+  }
+
+  /**
+   * The process is shutting down: attempts still waiting for a slot are not started (their
+   * request would find the HTTP client closed). Those of a batch are queued again by the
+   * worker; a lone job's attempt stays due, and the sweeper queues it again.
+   */
+  stop(): void {
+    this.stopping = true;
   }
 
   /**

@@ -4,6 +4,7 @@ import {
   Injectable,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { AppConfig } from '../../config/config';
@@ -33,7 +34,9 @@ const JOBS_PER_SLOT = 2;
  * executor that the in-process transport shares. A batch's attempts each take a slot.
  */
 @Injectable()
-export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryWorker
+  implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
+{
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJob>,
     private readonly executor: DeliveryExecutor,
@@ -48,13 +51,26 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       ATTEMPT_JOB,
       this.config.workerConcurrency * JOBS_PER_SLOT,
       async ({ id, data }) => {
-        if (!('attempts' in data)) return this.executor.run(data);
-        await this.executor.runAll(data.attempts);
+        if (!('attempts' in data)) {
+          await this.executor.run(data);
+          return;
+        }
+        const notStarted = await this.executor.runAll(data.attempts);
         await this.transport.batchDone(String(id), data.attempts);
+        // Shutting down: what this batch did not start goes back to the queue, for any worker.
+        await this.transport.enqueue(
+          notStarted.map((a) => ({ id: a.deliveryId, attempt: a.attempt })),
+        );
       },
     );
   }
 
+  /** First of the shutdown: from now on no attempt starts (the HTTP client closes next). */
+  onModuleDestroy(): void {
+    this.executor.stop();
+  }
+
+  /** Bull's close waits for the running jobs: they finish what they started, no more. */
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
     await this.connections.close();
