@@ -775,6 +775,37 @@ describe('a Bull worker that shuts down in the middle of a batch', () => {
   });
 });
 
+describe('the database transport, when its process shuts down', () => {
+  it('finishes the requests it has out and claims no more: none left in flight, none failed', async () => {
+    const t = await target((_req, res) => {
+      setTimeout(() => res.writeHead(200).end('ok'), 300);
+    });
+    server = await startServer({ HOOKYARD_WORKER_CONCURRENCY: '1' }, { withoutRedis: true });
+    let closed = false;
+    try {
+      const { slug } = await route([t.url()]);
+      await Promise.all(Array.from({ length: 6 }, (_, i) => ingest(slug, `{"i":${i}}`)));
+      await eventually(() => t.received.length === 1, 5000, 'the first request at the target');
+      await server.close();
+      closed = true;
+      const attempts = await withDb(async (c) => {
+        const { rows } = await c.query<{ status: string; n: number }>(
+          `SELECT status, count(*)::int AS n FROM deliveries GROUP BY status ORDER BY status`,
+        );
+        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+      });
+      console.log(
+        `after shutdown: ${t.received.length} sent, deliveries ${JSON.stringify(attempts)}`,
+      );
+      expect(attempts.failed).toBeUndefined();
+      expect(attempts.succeeded).toBe(t.received.length);
+      expect((attempts.scheduled ?? 0) + (attempts.succeeded ?? 0)).toBe(6);
+    } finally {
+      if (!closed) await server.close();
+    }
+  });
+});
+
 describe('the database transport, when a worker died', () => {
   it('claims a delivery whose lease ended, and leaves one whose lease still runs', async () => {
     // Role api: the deliveries wait in the database until the test has shaped them.

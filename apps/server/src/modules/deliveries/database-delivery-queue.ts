@@ -4,6 +4,7 @@ import {
   Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { AppConfig } from '../../config/config';
@@ -37,7 +38,7 @@ const DRAIN_TIMEOUT_MS = 10_000;
 @Injectable()
 export class DatabaseDeliveryQueue
   extends DeliveryQueue
-  implements OnApplicationBootstrap, OnApplicationShutdown
+  implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
   private readonly logger = new Logger(DatabaseDeliveryQueue.name);
   /** The queue is the database, whose due deliveries (and ended leases) the loop claims. */
@@ -81,10 +82,18 @@ export class DatabaseDeliveryQueue
     this.wake();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * First of the shutdown: claim nothing more. The HTTP client closes next (`HttpSender`), and a
+   * delivery claimed after that could not be sent: it would wait for its lease to end.
+   */
+  onModuleDestroy(): void {
     this.running = false;
     if (this.poll) clearInterval(this.poll);
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** Waits for the attempts in flight to be recorded (or `DRAIN_TIMEOUT_MS`). */
+  async onApplicationShutdown(): Promise<void> {
     if (this.inFlight === 0) return;
     await new Promise<void>((resolve) => {
       this.drained = resolve;
