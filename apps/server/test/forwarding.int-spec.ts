@@ -72,6 +72,15 @@ async function ingest(
 }
 
 const eventOf = (id: string) => get<EventResponse>(`/api/v1/events/${id}`);
+
+/** How many deliveries are in each status, e.g. `{ scheduled: 4, delivering: 2 }`. */
+const deliveryStates = () =>
+  withDb(async (c) => {
+    const { rows } = await c.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM deliveries GROUP BY status ORDER BY status',
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  });
 const deliveryOf = (id: string) => get<DeliveryDetailResponse>(`/api/v1/deliveries/${id}`);
 
 async function settled(
@@ -599,12 +608,7 @@ describe.each([
       // Bull runs more jobs than there are slots; the ones waiting for a slot have not claimed.
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(t.received).toHaveLength(2);
-      const states = await withDb(async (c) => {
-        const { rows } = await c.query<{ status: string; n: number }>(
-          'SELECT status, count(*)::int AS n FROM deliveries GROUP BY status ORDER BY status',
-        );
-        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-      });
+      const states = await deliveryStates();
       expect(states).toEqual({ delivering: 2, scheduled: 4 });
 
       holding = false;
@@ -750,12 +754,7 @@ describe('a Bull worker that shuts down in the middle of a batch', () => {
       const stopMs = Date.now() - stoppingAt;
       console.log(`worker stopped ${stopMs} ms after it was told, with ${t.received.length} sent`);
       expect(t.received).toHaveLength(1);
-      const states = await withDb(async (c) => {
-        const { rows } = await c.query<{ status: string; n: number }>(
-          'SELECT status, count(*)::int AS n FROM deliveries GROUP BY status ORDER BY status',
-        );
-        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-      });
+      const states = await deliveryStates();
       expect(states).toEqual({ scheduled: 5, succeeded: 1 });
       expect(await server.app.get(DeliveryQueue).depth()).toBe(5);
 
@@ -788,12 +787,7 @@ describe('the database transport, when its process shuts down', () => {
       await eventually(() => t.received.length === 1, 5000, 'the first request at the target');
       await server.close();
       closed = true;
-      const attempts = await withDb(async (c) => {
-        const { rows } = await c.query<{ status: string; n: number }>(
-          `SELECT status, count(*)::int AS n FROM deliveries GROUP BY status ORDER BY status`,
-        );
-        return Object.fromEntries(rows.map((r) => [r.status, r.n]));
-      });
+      const attempts = await deliveryStates();
       console.log(
         `after shutdown: ${t.received.length} sent, deliveries ${JSON.stringify(attempts)}`,
       );
