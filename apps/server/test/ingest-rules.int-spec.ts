@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { sign, nowSeconds } from './signing';
+import type Redis from 'ioredis';
+import { RateLimiter } from '../src/modules/redis/rate-limiter.service';
+import { REDIS } from '../src/modules/redis/redis.token';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
 
 let server: TestServer;
@@ -332,6 +335,26 @@ describe('source rules', () => {
     expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const free = await Promise.all(Array.from({ length: 20 }, () => send('free', { body: '{}' })));
     expect(free.every((r) => r.status === 202)).toBe(true);
+  });
+});
+
+describe('rate limits on Redis', () => {
+  it('count from the first request, even when another Redis command goes in the same tick', async () => {
+    // A process of its own: no limiter has been used in it yet.
+    const fresh = await startServer({ HOOKYARD_REDIS_PREFIX: `hytest-rl-${process.pid}` });
+    try {
+      const redis = fresh.app.get<typeof REDIS, Redis>(REDIS);
+      const limiter = fresh.app.get(RateLimiter);
+      // An auto-pipelined command first, then the first consumes, all in one tick.
+      void redis.publish('hytest-rl-nobody', 'x');
+      const waits = await Promise.all(
+        Array.from({ length: 5 }, () => limiter.consume('ingest', 'first-tick', 3)),
+      );
+      expect(waits.filter((w) => w === null)).toHaveLength(3);
+      expect(waits.filter((w) => w !== null && w > 0)).toHaveLength(2);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

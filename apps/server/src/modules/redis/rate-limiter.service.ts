@@ -24,7 +24,12 @@ export class RateLimiter {
   constructor(
     @Inject(REDIS) private readonly redis: Redis | null,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    // A Redis limiter defines its Lua command on the client when it is made. Made here, before
+    // any command is sent: an auto-pipeline that ioredis opened for an earlier command of the
+    // same tick would not have the command (ioredis #1931), and the limiter would fail open.
+    if (redis) this.limiter('ingest', 1);
+  }
 
   /** Null when allowed; otherwise the milliseconds to wait. */
   async consume(
