@@ -106,11 +106,15 @@ export class BullDeliveryQueue extends DeliveryQueue {
   }
 
   private async add(attempts: QueuedAttempt[]): Promise<void> {
-    const now = attempts.filter((a) => !a.leaseEndedAt && delayOf(a.runAt) === 0);
-    const batched = now.length > 1 ? new Set(now) : new Set<QueuedAttempt>();
+    const dueNow = attempts.filter((a) => !a.leaseEndedAt && delayOf(a.runAt) === 0);
+    // One attempt alone keeps a job of its own (its id dedupes it).
+    const batched = new Set(dueNow.length > 1 ? dueNow : []);
     const batches: { jobId: string; attempts: QueuedAttempt[] }[] = [];
-    for (let i = 0; i < now.length && now.length > 1; i += BATCH_JOB_SIZE) {
-      batches.push({ jobId: `batch-${randomUUID()}`, attempts: now.slice(i, i + BATCH_JOB_SIZE) });
+    for (let i = 0; i < batched.size; i += BATCH_JOB_SIZE) {
+      batches.push({
+        jobId: `batch-${randomUUID()}`,
+        attempts: dueNow.slice(i, i + BATCH_JOB_SIZE),
+      });
     }
     if (batches.length > 0) {
       const fields = batches.flatMap(({ jobId, attempts }) =>
@@ -138,20 +142,22 @@ export class BullDeliveryQueue extends DeliveryQueue {
     ]);
   }
 
-  /** A batch job is over: its attempts are no longer queued. Best effort, as queueing is. */
-  async batchDone(jobId: string, attempts: AttemptJob[]): Promise<void> {
+  /**
+   * A batch job is over: its attempts are no longer queued, except `notStarted` (the worker is
+   * shutting down), which go back to the queue in a job of their own. Best effort, as queueing is.
+   */
+  async batchDone(jobId: string, attempts: AttemptJob[], notStarted: AttemptJob[]): Promise<void> {
+    const queued = (a: AttemptJob): QueuedAttempt => ({ id: a.deliveryId, attempt: a.attempt });
     try {
       // Plain commands, not a MULTI: they share the connection's next write with Bull's own.
       await Promise.all([
-        this.queue.client.hdel(
-          this.batchedKey,
-          ...attempts.map((a) => `${a.deliveryId}:${a.attempt}`),
-        ),
+        this.queue.client.hdel(this.batchedKey, ...attempts.map((a) => attemptJobId(queued(a)))),
         this.queue.client.srem(this.batchesKey, jobId),
       ]);
     } catch (error) {
       this.logger.warn(`Could not clear batch ${jobId}: ${(error as Error).message}`);
     }
+    await this.enqueue(notStarted.map(queued));
   }
 
   /**

@@ -55,12 +55,9 @@ export class DeliveryWorker
           await this.executor.run(data);
           return;
         }
+        // Shutting down, what the batch did not start goes back to the queue, for any worker.
         const notStarted = await this.executor.runAll(data.attempts);
-        await this.transport.batchDone(String(id), data.attempts);
-        // Shutting down: what this batch did not start goes back to the queue, for any worker.
-        await this.transport.enqueue(
-          notStarted.map((a) => ({ id: a.deliveryId, attempt: a.attempt })),
-        );
+        await this.transport.batchDone(String(id), data.attempts, notStarted);
       },
     );
   }
