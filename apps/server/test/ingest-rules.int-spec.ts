@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { sign, nowSeconds } from './signing';
-import type Redis from 'ioredis';
+import Redis from 'ioredis';
+import type { AppConfig } from '../src/config/config';
 import { RateLimiter } from '../src/modules/redis/rate-limiter.service';
-import { REDIS } from '../src/modules/redis/redis.token';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
 
 let server: TestServer;
@@ -340,20 +340,24 @@ describe('source rules', () => {
 
 describe('rate limits on Redis', () => {
   it('count from the first request, even when another Redis command goes in the same tick', async () => {
-    // A process of its own: no limiter has been used in it yet.
-    const fresh = await startServer({ HOOKYARD_REDIS_PREFIX: `hytest-rl-${process.pid}` });
+    // A client as the app makes it (auto-pipelined), on which no limiter was made yet.
+    const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      enableAutoPipelining: true,
+    });
     try {
-      const redis = fresh.app.get<typeof REDIS, Redis>(REDIS);
-      const limiter = fresh.app.get(RateLimiter);
+      await redis.ping();
+      const config = { redisPrefix: `hytest-rl-${process.pid}` } as AppConfig;
+      const limiter = new RateLimiter(redis, config);
       // An auto-pipelined command first, then the first consumes, all in one tick.
-      void redis.publish('hytest-rl-nobody', 'x');
+      const published = redis.publish('hytest-rl-nobody', 'x');
       const waits = await Promise.all(
         Array.from({ length: 5 }, () => limiter.consume('ingest', 'first-tick', 3)),
       );
+      await published;
       expect(waits.filter((w) => w === null)).toHaveLength(3);
       expect(waits.filter((w) => w !== null && w > 0)).toHaveLength(2);
     } finally {
-      await fresh.close();
+      await redis.quit();
     }
   });
 });
