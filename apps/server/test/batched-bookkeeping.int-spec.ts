@@ -160,3 +160,49 @@ it('records concurrent successes in shared statements, resets the failure count,
     await withDb(async (c) => (await c.query(`SELECT count(*)::int AS n FROM attempts`)).rows[0].n),
   ).toBe(COUNT);
 });
+
+it('records every field of grouped successes exactly as sent and answered', async () => {
+  const claimed = (await claimAll()) as ClaimedDelivery[];
+  // Bytes that are not UTF-8, header text with quotes, backslashes and non-ASCII, and a time
+  // with milliseconds: a grouped record carries them through JSON and base64.
+  const body = (i: number) => Buffer.from([0, 255, 254, 0x5c, 0x22, i, 10, 13, 0xc3]);
+  const records = claimed.map((c, i) => ({
+    ...success(c),
+    at: new Date(Date.UTC(2026, 10, 24, 12, 0, 0, i)),
+    url: `http://127.0.0.1:9/path?q="x\\y"&n=${i}`,
+    requestHeaders: { 'x-quote': `"a\\b" ${i}`, 'x-latin': 'café ☕' },
+    statusCode: 201 + (i % 3),
+    durationMs: i,
+    responseHeaders: { 'x-echo': `{"json":"looking"} ${i}` },
+    responseBody: i === 0 ? null : body(i),
+    responseBodyTruncated: i % 2 === 0,
+  }));
+  await Promise.all(records.map((r) => repo.recordAttempt(r, { destinationId, ...health })));
+  expect((await statements('attempts')).statements).toBeLessThan(COUNT / 2);
+
+  const stored = await withDb(
+    async (c) =>
+      (
+        await c.query(
+          `SELECT delivery_id, at, url, request_headers, status_code, duration_ms, error, error_kind,
+                  response_headers, response_body, response_body_truncated
+           FROM attempts ORDER BY duration_ms`,
+        )
+      ).rows,
+  );
+  expect(stored).toEqual(
+    records.map((r) => ({
+      delivery_id: r.deliveryId,
+      at: r.at,
+      url: r.url,
+      request_headers: r.requestHeaders,
+      status_code: r.statusCode,
+      duration_ms: r.durationMs,
+      error: null,
+      error_kind: null,
+      response_headers: r.responseHeaders,
+      response_body: r.responseBody,
+      response_body_truncated: r.responseBodyTruncated,
+    })),
+  );
+});

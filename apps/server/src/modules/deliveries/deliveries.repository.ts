@@ -198,34 +198,73 @@ interface RecordRequest {
   destinationId: string | null;
 }
 
-/** The columns of `attempts` a record writes, with their types for a multi-row VALUES list. */
-const ATTEMPT_COLUMNS: [string, string][] = [
-  ['delivery_id', 'uuid'],
-  ['n', 'integer'],
-  ['at', 'timestamptz'],
-  ['url', 'text'],
-  ['request_headers', 'jsonb'],
-  ['status_code', 'integer'],
-  ['duration_ms', 'integer'],
-  ['error', 'text'],
-  ['error_kind', 'text'],
-  ['response_headers', 'jsonb'],
-  ['response_body', 'bytea'],
-  ['response_body_truncated', 'boolean'],
+/** The columns of `attempts` a record writes. */
+const ATTEMPT_COLUMN_NAMES = [
+  'delivery_id',
+  'n',
+  'at',
+  'url',
+  'request_headers',
+  'status_code',
+  'duration_ms',
+  'error',
+  'error_kind',
+  'response_headers',
+  'response_body',
+  'response_body_truncated',
 ];
 
-const ATTEMPT_COLUMN_NAMES = ATTEMPT_COLUMNS.map(([name]) => name);
+/**
+ * Successes recorded together (see `recordSuccesses`), given as one JSON array of rows
+ * (`successRow`): one statement text whatever the group's size, so it is prepared and planned
+ * once per connection, where a VALUES list of parameters is a new text for every size.
+ */
+const RECORD_SUCCESSES_SQL = `WITH x AS (
+    SELECT * FROM json_to_recordset($1::json) AS x(
+      delivery_id uuid, n integer, at timestamptz, url text, request_headers jsonb,
+      status_code integer, duration_ms integer, error text, error_kind text, response_headers jsonb,
+      response_body_base64 text, response_body_truncated boolean,
+      status text, next_attempt_at timestamptz, destination_id uuid)
+  ), a AS (
+    INSERT INTO attempts (id, ${ATTEMPT_COLUMN_NAMES.join(', ')})
+    SELECT gen_random_uuid(), delivery_id, n, at, url, request_headers, status_code, duration_ms,
+           error, error_kind, response_headers, decode(response_body_base64, 'base64'),
+           response_body_truncated
+    FROM x
+    ON CONFLICT (delivery_id, n) DO NOTHING
+    RETURNING delivery_id, n
+  ), d AS (
+    UPDATE deliveries SET status = x.status, attempt_count = x.n, next_attempt_at = x.next_attempt_at,
+           last_status_code = x.status_code, last_error = x.error, lease_until = NULL, updated_at = now()
+    FROM x JOIN a USING (delivery_id, n)
+    WHERE deliveries.id = x.delivery_id AND deliveries.attempt_count = x.n - 1
+  ), h AS (
+    UPDATE destinations SET consecutive_failures = 0, updated_at = now()
+    WHERE id IN (SELECT x.destination_id FROM x JOIN a USING (delivery_id, n))
+      AND consecutive_failures > 0
+  )
+  SELECT delivery_id AS "deliveryId", n FROM a`;
 
-/** A grouped success's row: the attempt, then the delivery's next state and its destination. */
-const SUCCESS_ROW_TYPES = [
-  ...ATTEMPT_COLUMNS.map(([, type]) => type),
-  'text',
-  'timestamptz',
-  'text',
-  'uuid',
-];
+/** A row of RECORD_SUCCESSES_SQL: the attempt, the delivery's next state, its destination. */
+const successRow = ({ attempt: a, destinationId }: RecordRequest) => ({
+  delivery_id: a.deliveryId,
+  n: a.n,
+  at: a.at,
+  url: a.url,
+  request_headers: a.requestHeaders,
+  status_code: a.statusCode,
+  duration_ms: a.durationMs,
+  error: a.error,
+  error_kind: a.errorKind,
+  response_headers: a.responseHeaders,
+  response_body_base64: a.responseBody?.toString('base64') ?? null,
+  response_body_truncated: a.responseBodyTruncated,
+  status: a.status,
+  next_attempt_at: a.nextAttemptAt,
+  destination_id: destinationId,
+});
 
-/** An attempt's values in the order of ATTEMPT_COLUMNS. */
+/** An attempt's values in the order of ATTEMPT_COLUMN_NAMES. */
 const attemptValues = (a: AttemptRecord): unknown[] => [
   a.deliveryId,
   a.n,
@@ -548,42 +587,11 @@ export class DeliveriesRepository {
    * row alone, or every worker would queue on that one row's lock.
    */
   private async recordSuccesses(requests: RecordRequest[]): Promise<boolean[]> {
-    const args: unknown[] = [];
-    const rows = requests.map(({ attempt, destinationId }) => {
-      const first = args.length;
-      args.push(
-        ...attemptValues(attempt),
-        attempt.status,
-        attempt.nextAttemptAt,
-        attempt.error,
-        destinationId,
-      );
-      return `(${SUCCESS_ROW_TYPES.map((type, i) => `$${first + i + 1}::${type}`).join(', ')})`;
-    });
-    const columns = ATTEMPT_COLUMN_NAMES;
-    // One text per group size: each is prepared once per connection.
     const recorded = await preparedQuery<{ deliveryId: string; n: number }>(
       this.dataSource,
-      `hookyard_record_successes_${requests.length}`,
-      `WITH x (${columns.join(', ')}, status, next_attempt_at, last_error, destination_id) AS (
-         VALUES ${rows.join(',\n')}
-       ), a AS (
-         INSERT INTO attempts (id, ${columns.join(', ')})
-         SELECT gen_random_uuid(), ${columns.map((c) => `x.${c}`).join(', ')} FROM x
-         ON CONFLICT (delivery_id, n) DO NOTHING
-         RETURNING delivery_id, n
-       ), d AS (
-         UPDATE deliveries SET status = x.status, attempt_count = x.n, next_attempt_at = x.next_attempt_at,
-                last_status_code = x.status_code, last_error = x.last_error, lease_until = NULL, updated_at = now()
-         FROM x JOIN a USING (delivery_id, n)
-         WHERE deliveries.id = x.delivery_id AND deliveries.attempt_count = x.n - 1
-       ), h AS (
-         UPDATE destinations SET consecutive_failures = 0, updated_at = now()
-         WHERE id IN (SELECT x.destination_id FROM x JOIN a USING (delivery_id, n))
-           AND consecutive_failures > 0
-       )
-       SELECT delivery_id AS "deliveryId", n FROM a`,
-      args,
+      'hookyard_record_successes',
+      RECORD_SUCCESSES_SQL,
+      [JSON.stringify(requests.map(successRow))],
     );
     const done = new Set(recorded.map((r) => `${r.deliveryId}:${r.n}`));
     return requests.map(({ attempt }) => done.has(`${attempt.deliveryId}:${attempt.n}`));
