@@ -262,6 +262,57 @@ describe('GET /api/v1/stream', () => {
     }
   });
 
+  it('while nobody listens, builds and publishes nothing; for a listener, builds each message once', async () => {
+    const lonely = await startServer({ HOOKYARD_REDIS_PREFIX: `hytest-unheard-${randomUUID()}` });
+    const redis = lonely.app.get<typeof REDIS, Redis>(REDIS);
+    const channel = streamChannel(
+      lonely.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG).redisPrefix,
+    );
+    const stream = lonely.app.get(StreamService);
+    // A pattern subscription sees every PUBLISH to the channel, and is not its subscriber.
+    const watcher = redis.duplicate();
+    const published: string[] = [];
+    watcher.on('pmessage', (_pattern: string, _channel: string, payload: string) =>
+      published.push(payload),
+    );
+    const listener = redis.duplicate();
+    const received: string[] = [];
+    listener.on('message', (_channel: string, payload: string) =>
+      received.push(...(JSON.parse(payload) as { data: { id: string } }[]).map((m) => m.data.id)),
+    );
+    const message = (data: DeliveryResponse) =>
+      jest.fn(() => ({ type: 'delivery.updated' as const, data }));
+    try {
+      // Both connections ready (their ready check is not a subscriber command).
+      await Promise.all([watcher.ping(), listener.ping()]);
+      // The first PUBLISH reaches nobody.
+      stream.publish({ type: 'delivery.updated', data: delivery() });
+      await new Promise((resolve) => setImmediate(resolve));
+      await redis.ping();
+      await watcher.psubscribe(channel);
+
+      const unheard = message(delivery());
+      stream.publish(unheard);
+      stream.publish(unheard);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(unheard).not.toHaveBeenCalled();
+      expect(published).toEqual([]);
+
+      await listener.subscribe(channel);
+      const sent = delivery();
+      const heard = message(sent);
+      stream.publish(heard);
+      await eventually(() => expect(received).toEqual([sent.id]));
+      // The watcher's connection hears it on its own time.
+      await eventually(() => expect(published).toHaveLength(1));
+      expect(heard).toHaveBeenCalledTimes(1);
+    } finally {
+      watcher.disconnect();
+      listener.disconnect();
+      await lonely.close();
+    }
+  });
+
   it('lets go of a client that disconnects', async () => {
     const stream = serverA.app.get(StreamService);
     await eventually(() => expect(stream.clientCount).toBe(0));
@@ -285,6 +336,22 @@ describe('GET /api/v1/stream without Redis', () => {
     const sent = delivery();
     server.app.get(StreamService).publish({ type: 'delivery.updated', data: sent });
     expect(await client.nextMessage('delivery.updated', sent.id)).toEqual(sent);
+  });
+
+  it('builds a message only while someone in the process listens', async () => {
+    const stream = server.app.get(StreamService);
+    await eventually(() => expect(stream.clientCount).toBe(0));
+    const unheard = jest.fn(() => ({ type: 'delivery.updated' as const, data: delivery() }));
+    stream.publish(unheard);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(unheard).not.toHaveBeenCalled();
+
+    const client = await connect(server);
+    const sent = delivery();
+    const heard = jest.fn(() => ({ type: 'delivery.updated' as const, data: sent }));
+    stream.publish(heard);
+    expect(await client.nextMessage('delivery.updated', sent.id)).toEqual(sent);
+    expect(heard).toHaveBeenCalledTimes(1);
   });
 });
 

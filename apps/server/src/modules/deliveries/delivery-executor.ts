@@ -246,22 +246,25 @@ export class DeliveryExecutor {
     if (destinationDisabled) this.routingChanges.changed();
 
     this.metrics.recordAttempt(destination?.name ?? 'ad-hoc', status, outcome.durationMs / 1000);
-    const updated: DeliveryResponse = toDeliveryResponse({
-      ...delivery,
-      status,
-      attemptCount: n,
-      nextAttemptAt,
-      lastStatusCode: statusCode,
-      lastError: outcome.error ?? (ok ? null : `HTTP ${statusCode}`),
-      leaseUntil: null,
-      updatedAt: new Date(),
-    });
-    this.stream.publish({ type: 'delivery.updated', data: updated });
+    const updatedAt = new Date();
+    // Built only for someone to receive: the live stream's listeners, or an alert.
+    const updated = (): DeliveryResponse =>
+      toDeliveryResponse({
+        ...delivery,
+        status,
+        attemptCount: n,
+        nextAttemptAt,
+        lastStatusCode: statusCode,
+        lastError: outcome.error ?? (ok ? null : `HTTP ${statusCode}`),
+        leaseUntil: null,
+        updatedAt,
+      });
+    this.stream.publish(() => ({ type: 'delivery.updated', data: updated() }));
     // A CLI destination's retry waits for its CLI's stream, which claims it once it is due.
     if (status === 'failed' && nextAttemptAt && destination?.type !== 'cli') {
       await this.queue.enqueue([{ id: delivery.id, attempt: n + 1, runAt: nextAttemptAt }]);
     }
-    if (status === 'dead') this.alerts.deliveryDead(updated, record);
+    if (status === 'dead') this.alerts.deliveryDead(updated(), record);
     if (destinationDisabled && destination) this.alerts.destinationDisabled(destination.id, record);
     return record;
   }

@@ -292,14 +292,14 @@ export class IngestService {
     if (!stored.duplicate) {
       // Every delivery starts out scheduled.
       const n = deliveries.length;
-      this.stream.publish({
+      this.stream.publish(() => ({
         type: 'event.created',
         data: toEventSummary({
           ...event,
           size: event.body.length,
           deliveryCounts: { ...NO_DELIVERIES, total: n, pending: n },
         }),
-      });
+      }));
     }
     return stored;
   }

@@ -32,13 +32,23 @@ const MAX_BATCH = 256;
 
 /**
  * While nobody listens (the last PUBLISH reached no subscriber, in any process), messages are
- * gathered for this long before the next PUBLISH: at thousands of events a second that is one
- * publish instead of hundreds, and a listener who arrives waits at most this long for the next.
+ * gathered for this long; then Redis is asked whether anyone listens now, and only if so are
+ * they built and published. At thousands of events a second that is one question instead of
+ * hundreds of publishes, and no message is built for nobody.
  */
 const UNHEARD_FLUSH_MS = 100;
 
 /** A comment this often keeps proxies and load balancers from closing an idle stream. */
 const PING_INTERVAL_MS = 15_000;
+
+/**
+ * A message, or a function that makes it: a caller on a hot path passes the function, which
+ * runs only when the message may reach someone (see `publish`).
+ */
+export type StreamMessageSource = StreamMessage | (() => StreamMessage);
+
+const built = (source: StreamMessageSource): StreamMessage =>
+  typeof source === 'function' ? source() : source;
 
 const MESSAGE_TYPES: ReadonlySet<string> = new Set<StreamMessage['type']>([
   'event.created',
@@ -102,7 +112,7 @@ export class StreamService implements OnModuleDestroy {
   private listening: Promise<void> | null = null;
   private clients = 0;
   /** Messages published this turn, sent together when it ends (`flush`). */
-  private outbox: StreamMessage[] = [];
+  private outbox: StreamMessageSource[] = [];
   /** Whether the last PUBLISH reached a subscriber: if not, the outbox waits `UNHEARD_FLUSH_MS`. */
   private heard = true;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -126,12 +136,20 @@ export class StreamService implements OnModuleDestroy {
    * Fire and forget: never throws, never waits for Redis; a failure is logged. Messages
    * published in the same turn of the event loop (a group commit's events, a group of recorded
    * attempts) leave together, in order, as one Redis PUBLISH of an array. While no process
-   * listens, they leave every `UNHEARD_FLUSH_MS` instead.
+   * listens, they are gathered for `UNHEARD_FLUSH_MS`, and built and sent only if someone
+   * listens by then; without Redis, only if this process has a listener.
    */
-  publish(message: StreamMessage): void {
+  publish(message: StreamMessageSource): void {
     if (!this.redis) {
       // Off the caller's turn, as it would be through Redis.
-      setImmediate(() => this.received.next(message));
+      setImmediate(() => {
+        if (!this.received.observed) return;
+        try {
+          this.received.next(built(message));
+        } catch (error) {
+          this.logger.warn(`A stream message not published: ${String(error)}`);
+        }
+      });
       return;
     }
     this.outbox.push(message);
@@ -145,11 +163,31 @@ export class StreamService implements OnModuleDestroy {
     this.flushTimer = null;
     const batch = this.outbox;
     this.outbox = [];
-    if (!this.redis || batch.length === 0) return;
+    const redis = this.redis;
+    if (!redis || batch.length === 0) return;
+    if (this.heard || this.subscriber) {
+      this.send(redis, batch);
+      return;
+    }
+    // Nobody heard the last PUBLISH. Whoever subscribes before this answer gets the batch;
+    // what was published before anyone subscribed is owed to no one, and is never built.
+    redis.pubsub('NUMSUB', this.channel).then(
+      (reply) => {
+        if (Number((reply as unknown[])[1]) === 0) return;
+        this.heard = true;
+        this.send(redis, batch);
+      },
+      (error: unknown) => {
+        this.logger.warn(`${batch.length} stream message(s) not published: ${String(error)}`);
+      },
+    );
+  };
+
+  private send(redis: Redis, batch: StreamMessageSource[]): void {
     for (let i = 0; i < batch.length; i += MAX_BATCH) {
       const chunk = batch.slice(i, i + MAX_BATCH);
       try {
-        this.redis.publish(this.channel, JSON.stringify(chunk)).then(
+        redis.publish(this.channel, JSON.stringify(chunk.map(built))).then(
           (receivers) => (this.heard = receivers > 0),
           (error: unknown) => {
             this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
@@ -159,7 +197,7 @@ export class StreamService implements OnModuleDestroy {
         this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
       }
     }
-  };
+  }
 
   /**
    * Every message published by any process from now on. An SSE client counts in
