@@ -70,6 +70,17 @@ afterEach(() => {
 });
 afterAll(() => Promise.all([serverA.close(), serverB.close()]));
 
+/** A server whose stream has a channel of its own, which no process listens to. */
+async function lonelyServer() {
+  const lonely = await startServer({ HOOKYARD_REDIS_PREFIX: `hytest-unheard-${randomUUID()}` });
+  return {
+    lonely,
+    redis: lonely.app.get<typeof REDIS, Redis>(REDIS),
+    channel: streamChannel(lonely.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG).redisPrefix),
+    stream: lonely.app.get(StreamService),
+  };
+}
+
 describe('GET /api/v1/stream', () => {
   it('delivers a message published by another process through Redis, as its event type', async () => {
     const client = await connect(serverA);
@@ -223,13 +234,7 @@ describe('GET /api/v1/stream', () => {
   });
 
   it('while nobody listens, gathers messages for 100 ms; once someone does, sends each turn', async () => {
-    // A channel of its own, which no process listens to.
-    const lonely = await startServer({ HOOKYARD_REDIS_PREFIX: `hytest-unheard-${randomUUID()}` });
-    const redis = lonely.app.get<typeof REDIS, Redis>(REDIS);
-    const channel = streamChannel(
-      lonely.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG).redisPrefix,
-    );
-    const stream = lonely.app.get(StreamService);
+    const { lonely, redis, channel, stream } = await lonelyServer();
     const listener = redis.duplicate();
     const ids: string[][] = [];
     listener.on('message', (_channel: string, payload: string) =>
@@ -263,12 +268,7 @@ describe('GET /api/v1/stream', () => {
   });
 
   it('while nobody listens, builds and publishes nothing; for a listener, builds each message once', async () => {
-    const lonely = await startServer({ HOOKYARD_REDIS_PREFIX: `hytest-unheard-${randomUUID()}` });
-    const redis = lonely.app.get<typeof REDIS, Redis>(REDIS);
-    const channel = streamChannel(
-      lonely.app.get<typeof APP_CONFIG, AppConfig>(APP_CONFIG).redisPrefix,
-    );
-    const stream = lonely.app.get(StreamService);
+    const { lonely, redis, channel, stream } = await lonelyServer();
     // A pattern subscription sees every PUBLISH to the channel, and is not its subscriber.
     const watcher = redis.duplicate();
     const published: string[] = [];
