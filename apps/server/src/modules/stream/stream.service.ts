@@ -147,14 +147,14 @@ export class StreamService implements OnModuleDestroy {
         try {
           this.received.next(built(message));
         } catch (error) {
-          this.logger.warn(`A stream message not published: ${String(error)}`);
+          this.notPublished(1, error);
         }
       });
       return;
     }
     this.outbox.push(message);
     if (this.outbox.length > 1) return;
-    if (this.heard || this.subscriber) setImmediate(this.flush);
+    if (this.mayBeHeard) setImmediate(this.flush);
     else this.flushTimer = setTimeout(this.flush, UNHEARD_FLUSH_MS);
   }
 
@@ -165,7 +165,7 @@ export class StreamService implements OnModuleDestroy {
     this.outbox = [];
     const redis = this.redis;
     if (!redis || batch.length === 0) return;
-    if (this.heard || this.subscriber) {
+    if (this.mayBeHeard) {
       this.send(redis, batch);
       return;
     }
@@ -177,11 +177,18 @@ export class StreamService implements OnModuleDestroy {
         this.heard = true;
         this.send(redis, batch);
       },
-      (error: unknown) => {
-        this.logger.warn(`${batch.length} stream message(s) not published: ${String(error)}`);
-      },
+      (error: unknown) => this.notPublished(batch.length, error),
     );
   };
+
+  /** Whether a PUBLISH now may reach someone: the last one did, or this process listens. */
+  private get mayBeHeard(): boolean {
+    return this.heard || this.subscriber !== null;
+  }
+
+  private notPublished(count: number, error: unknown): void {
+    this.logger.warn(`${count} stream message(s) not published: ${String(error)}`);
+  }
 
   private send(redis: Redis, batch: StreamMessageSource[]): void {
     for (let i = 0; i < batch.length; i += MAX_BATCH) {
@@ -189,12 +196,10 @@ export class StreamService implements OnModuleDestroy {
       try {
         redis.publish(this.channel, JSON.stringify(chunk.map(built))).then(
           (receivers) => (this.heard = receivers > 0),
-          (error: unknown) => {
-            this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
-          },
+          (error: unknown) => this.notPublished(chunk.length, error),
         );
       } catch (error) {
-        this.logger.warn(`${chunk.length} stream message(s) not published: ${String(error)}`);
+        this.notPublished(chunk.length, error);
       }
     }
   }
