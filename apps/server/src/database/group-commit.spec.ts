@@ -3,7 +3,7 @@ import { GroupCommit } from './group-commit';
 const endOfTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** A writer whose statements the test completes by hand, recording the groups it was given. */
-function manualWriter(maxInFlight = 1) {
+function manualWriter() {
   const groups: number[][] = [];
   const pending: (() => void)[] = [];
   const write = (items: number[]) =>
@@ -24,7 +24,6 @@ function manualWriter(maxInFlight = 1) {
     batcher: new GroupCommit<number, string>(
       { one: async (i) => (await write([i]))[0], many: write },
       3,
-      maxInFlight,
     ),
   };
 }
@@ -43,24 +42,6 @@ describe('GroupCommit', () => {
     expect(await Promise.all(rest)).toEqual(['ok 3', 'ok 4', 'ok 5', 'ok 6']);
     // At most 3 per statement.
     expect(groups).toEqual([[1, 2], [3, 4, 5], [6]]);
-  });
-
-  it('with two in flight, starts a second statement while one runs, and no third', async () => {
-    const { groups, commitNext, batcher } = manualWriter(2);
-    const first = batcher.submit(1);
-    await endOfTurn();
-    const second = [2, 3].map((i) => batcher.submit(i));
-    await endOfTurn();
-    // [1] and [2, 3] are both running; 4 and 5 wait for one of them.
-    const third = [4, 5].map((i) => batcher.submit(i));
-    await endOfTurn();
-    expect(groups).toEqual([[1], [2, 3]]);
-    await commitNext(); // [1]: its writer takes [4, 5]
-    expect(await first).toBe('ok 1');
-    expect(groups).toEqual([[1], [2, 3], [4, 5]]);
-    await commitNext();
-    await commitNext();
-    expect(await Promise.all([...second, ...third])).toEqual(['ok 2', 'ok 3', 'ok 4', 'ok 5']);
   });
 
   it('writes a lone item alone, once its turn is over', async () => {

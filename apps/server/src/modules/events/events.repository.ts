@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type {
@@ -8,8 +8,6 @@ import type {
   RejectionDetails,
 } from '@hookyard/contracts';
 import type { KeysetCursor } from '../../common/keyset-cursor';
-import type { AppConfig } from '../../config/config';
-import { APP_CONFIG } from '../../config/config.module';
 import { GroupCommit } from '../../database/group-commit';
 import { isUniqueViolation } from '../../database/postgres-errors';
 import { preparedQuery } from '../../database/prepared';
@@ -107,23 +105,13 @@ function escapeLike(text: string): string {
 
 @Injectable()
 export class EventsRepository {
-  /**
-   * Ingest writes: one statement per group of requests that arrive together, two at once on
-   * PostgreSQL (a request never waits a whole commit for its turn); one at a time on PGlite,
-   * whose single session would only queue the second.
-   */
-  private readonly ingestWrites: GroupCommit<IngestWrite, IngestWritten>;
+  /** Ingest writes: one statement per group of requests that arrive together. */
+  private readonly ingestWrites = new GroupCommit<IngestWrite, IngestWritten>(
+    { one: (w) => this.insertOne(w), many: (ws) => this.insertMany(ws) },
+    200,
+  );
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.ingestWrites = new GroupCommit(
-      { one: (w) => this.insertOne(w), many: (ws) => this.insertMany(ws) },
-      200,
-      config.databaseUrl === null ? 1 : 2,
-    );
-  }
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * The ingest write, hand-written for the hot path, through group commit: requests that arrive
