@@ -1,4 +1,6 @@
 import type { ServerResponse } from 'node:http';
+import { getQueueToken } from '@nestjs/bull';
+import type { JobCounts, Queue } from 'bull';
 import Redis from 'ioredis';
 import { Webhook } from 'standardwebhooks';
 import type {
@@ -7,7 +9,13 @@ import type {
   EventResponse,
   StreamMessage,
 } from '@hookyard/contracts';
-import { BATCH_JOB_SIZE, DeliveryQueue } from '../src/modules/deliveries/delivery-queue';
+import { DeliveryExecutor } from '../src/modules/deliveries/delivery-executor';
+import {
+  BATCH_JOB_SIZE,
+  DELIVERY_QUEUE,
+  DeliveryQueue,
+  HELD_PER_SLOT,
+} from '../src/modules/deliveries/delivery-queue';
 import { DeliverySweeper, SWEEP_PROBE } from '../src/modules/deliveries/delivery-sweeper';
 import { startServer, truncateAll, withDb, type TestServer } from './helpers';
 import { connect } from './sse';
@@ -771,6 +779,91 @@ describe('a Bull worker that shuts down in the middle of a batch', () => {
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
     }
+  });
+});
+
+describe('a process that runs a worker, with Bull', () => {
+  // Its own queue, paused for every worker: what reaches the target did not go through it.
+  const prefix = `here-${process.pid}`;
+  let redis: Redis;
+  let bull: Queue;
+
+  beforeEach(async () => {
+    server = await startServer({ HOOKYARD_REDIS_PREFIX: prefix, HOOKYARD_WORKER_CONCURRENCY: '1' });
+    redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+    bull = server.app.get<Queue>(getQueueToken(DELIVERY_QUEUE));
+    await bull.pause();
+  });
+  afterEach(async () => {
+    await server.close();
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  /** The attempts Redis holds: jobs of their own and those in batches. */
+  async function queuedInRedis(): Promise<number> {
+    const counts: JobCounts & { paused?: number } = await bull.getJobCounts();
+    const inBatches = await redis.hlen(`${prefix}:deliveries:batched`);
+    const batches = await redis.scard(`${prefix}:deliveries:batches`);
+    return (
+      counts.waiting + (counts.paused ?? 0) + counts.delayed + counts.active - batches + inBatches
+    );
+  }
+
+  it('sends what it ingests itself while it has room, and queues the rest for any worker', async () => {
+    const held: ServerResponse[] = [];
+    const t = await target((_req, res) => held.push(res));
+    const { slug } = await route([t.url()]);
+    const first = await ingest(slug);
+    await settled(first, 'delivering');
+    expect(await queuedInRedis()).toBe(0);
+
+    // Room for HELD_PER_SLOT (concurrency 1): the first is sent, the rest wait for the slot,
+    // unclaimed. One more waits in the (paused) queue, for any worker.
+    const more = await Promise.all(
+      Array.from({ length: HELD_PER_SLOT }, (_, i) => ingest(slug, `{"i":${i}}`)),
+    );
+    const events = [first, ...more];
+    await eventually(async () => (await queuedInRedis()) === 1, 5000, 'one attempt in Redis');
+    expect(held).toHaveLength(1);
+    expect(await server.app.get(DeliveryQueue).depth()).toBe(events.length);
+    expect(await deliveryStates()).toEqual({ delivering: 1, scheduled: HELD_PER_SLOT });
+
+    await bull.resume();
+    for (let sent = 0; sent < events.length; sent++) {
+      await eventually(() => held.length > 0, 5000, `request ${sent + 1} at the target`);
+      held.shift()?.writeHead(200).end('ok');
+    }
+    await Promise.all(events.map((e) => settled(e, 'succeeded')));
+    expect(t.received.map((r) => r.headers['x-hookyard-event-id']).sort()).toEqual(
+      [...events].sort(),
+    );
+    await eventually(
+      async () => (await server.app.get(DeliveryQueue).depth()) === 0,
+      5000,
+      'an empty queue',
+    );
+  });
+
+  it('queues, rather than runs, what is due once it has begun to stop', async () => {
+    const t = await target();
+    const { slug } = await route([t.url()]);
+    const delivered = await ingest(slug);
+    await settled(delivered, 'succeeded');
+    const [{ id }] = (await eventOf(delivered)).deliveries;
+    await withDb((c) =>
+      c.query(
+        `UPDATE deliveries SET status = 'scheduled', attempt_count = 1, next_attempt_at = now() WHERE id = $1`,
+        [id],
+      ),
+    );
+
+    server.app.get(DeliveryExecutor).stop();
+    await server.app.get(DeliveryQueue).enqueue([{ id, attempt: 2 }]);
+    await eventually(async () => (await queuedInRedis()) === 1, 5000, 'attempt 2 in Redis');
+    expect(t.received).toHaveLength(1);
+    expect(await deliveryStates()).toEqual({ scheduled: 1 });
   });
 });
 

@@ -1,8 +1,11 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bull';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { JobCounts, Queue } from 'bull';
 import Redis, { type RedisOptions } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../../config/config';
+import { APP_CONFIG } from '../../config/config.module';
 import { GroupCommit } from '../../database/group-commit';
 import type { ClaimedDelivery, DueDelivery } from './deliveries.repository';
 
@@ -19,8 +22,24 @@ export interface AttemptsJob {
 }
 export type DeliveryJob = AttemptJob | AttemptsJob;
 
+/**
+ * Bull jobs run per slot of `workerConcurrency` (the requests a worker has out at once). An
+ * attempt holds its slot only from its claim to the end of its request (`DeliveryExecutor`);
+ * the second job per slot records its outcome, finishes in Redis and fetches the next one
+ * meanwhile, so the slots stay busy with requests rather than with bookkeeping. A batch job's
+ * attempts wait for slots of their own, unclaimed, so a worker holds at most this many jobs'
+ * worth of attempts (`BATCH_JOB_SIZE` each).
+ */
+export const JOBS_PER_SLOT = 2;
+
 /** Attempts per batch job, at most. */
 export const BATCH_JOB_SIZE = 32;
+
+/**
+ * Attempts a process runs without a job, per slot of its concurrency, at most: as many as its
+ * Bull worker may hold (`JOBS_PER_SLOT` batch jobs per slot).
+ */
+export const HELD_PER_SLOT = JOBS_PER_SLOT * BATCH_JOB_SIZE;
 
 export interface QueuedAttempt extends DueDelivery {
   /** Not before this time; now when absent. */
@@ -68,10 +87,17 @@ const attemptJobId = (a: QueuedAttempt) =>
  * one Redis hash (`batched`: attempt → job id, and `batches`: the set of batch jobs), written
  * before the jobs and cleared when a batch ends, so that the sweeper can tell a queued attempt
  * from a lost one and the depth gauge counts attempts.
+ *
+ * A process that runs a worker (role `all` or `worker`) runs attempts due now itself while it
+ * has room (see `runHere`): no job to add, move and finish in Redis, no round trip. Until its claim, such an attempt is as safe as a queued one: the delivery is due
+ * in PostgreSQL, and if the process dies first, the sweeper queues it once it is overdue.
  */
 @Injectable()
 export class BullDeliveryQueue extends DeliveryQueue {
   private readonly logger = new Logger(BullDeliveryQueue.name);
+  /** Attempts this process runs itself (`runHere`), until each has ended. */
+  private readonly runningHere = new Set<Promise<void>>();
+  private attemptsHere = 0;
 
   /** What callers queue in one turn (or while an add runs) is added together. */
   private readonly adds = new GroupCommit<QueuedAttempt[], void>({
@@ -82,7 +108,11 @@ export class BullDeliveryQueue extends DeliveryQueue {
     },
   });
 
-  constructor(@InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJob>) {
+  constructor(
+    @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJob>,
+    private readonly moduleRef: ModuleRef,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
     super();
   }
 
@@ -95,6 +125,10 @@ export class BullDeliveryQueue extends DeliveryQueue {
   }
 
   async enqueue(attempts: QueuedAttempt[]): Promise<void> {
+    await this.addToBull(this.runHere(attempts));
+  }
+
+  private async addToBull(attempts: QueuedAttempt[]): Promise<void> {
     if (attempts.length === 0) return;
     try {
       await this.adds.submit(attempts);
@@ -103,6 +137,45 @@ export class BullDeliveryQueue extends DeliveryQueue {
         `Could not queue ${attempts.length} attempt(s), the sweeper will: ${(error as Error).message}`,
       );
     }
+  }
+
+  /**
+   * Starts here the attempts due now that fit in this process's room (`HELD_PER_SLOT` per slot of
+   * its concurrency, less the attempts it runs already) and returns the rest, for Bull: later ones, hand-ons (a job of
+   * the dead worker's may still hold the attempt), and any beyond the room, which any worker
+   * may take. Those not started because the process is stopping go to Bull too.
+   */
+  private runHere(attempts: QueuedAttempt[]): QueuedAttempt[] {
+    if (this.config.role === 'api') return attempts;
+    const here: AttemptJob[] = [];
+    const rest: QueuedAttempt[] = [];
+    for (const a of attempts) {
+      const fits = this.attemptsHere + here.length < this.config.workerConcurrency * HELD_PER_SLOT;
+      if (fits && !a.leaseEndedAt && delayOf(a.runAt) === 0) {
+        here.push({ deliveryId: a.id, attempt: a.attempt });
+      } else {
+        rest.push(a);
+      }
+    }
+    if (here.length === 0) return rest;
+    const executor = this.moduleRef.get(DeliveryExecutorToken, { strict: false });
+    this.attemptsHere += here.length;
+    const running = executor
+      .runAll(here)
+      .then((notStarted) =>
+        this.addToBull(notStarted.map((a) => ({ id: a.deliveryId, attempt: a.attempt }))),
+      )
+      .finally(() => {
+        this.attemptsHere -= here.length;
+        this.runningHere.delete(running);
+      });
+    this.runningHere.add(running);
+    return rest;
+  }
+
+  /** Resolves once the attempts this process runs itself have ended (for the shutdown). */
+  async ranHere(): Promise<void> {
+    while (this.runningHere.size > 0) await Promise.all(this.runningHere);
   }
 
   private async add(attempts: QueuedAttempt[]): Promise<void> {
@@ -185,16 +258,30 @@ export class BullDeliveryQueue extends DeliveryQueue {
     return missing.length;
   }
 
-  /** Attempts, not jobs: a batch job counts as many as it holds. */
+  /**
+   * Attempts, not jobs: a batch job counts as many as it holds; those run here count too, and
+   * those waiting in a paused queue.
+   */
   async depth(): Promise<number> {
-    const [counts, inBatches, batches] = await Promise.all([
+    const [counts, inBatches, batches]: [JobCountsWithPaused, number, number] = await Promise.all([
       this.queue.getJobCounts(),
       this.queue.client.hlen(this.batchedKey),
       this.queue.client.scard(this.batchesKey),
     ]);
-    return counts.waiting + counts.delayed + counts.active - batches + inBatches;
+    return (
+      counts.waiting +
+      (counts.paused ?? 0) +
+      counts.delayed +
+      counts.active -
+      batches +
+      inBatches +
+      this.attemptsHere
+    );
   }
 }
+
+/** Bull's job counts, with those of a paused queue (Bull counts them; its types leave them out). */
+type JobCountsWithPaused = JobCounts & { paused?: number };
 
 /**
  * Bull's Redis connections, made here rather than by Bull so that only the command connection
@@ -227,6 +314,7 @@ export class BullConnections {
 
 /** Set by the module to the executor class (avoids an import cycle). */
 export abstract class DeliveryExecutorToken {
-  abstract run(job: AttemptJob): Promise<void>;
+  abstract run(job: AttemptJob): Promise<boolean>;
+  abstract runAll(jobs: AttemptJob[]): Promise<AttemptJob[]>;
   abstract runClaimed(claimed: ClaimedDelivery, onSent?: () => void): Promise<void>;
 }

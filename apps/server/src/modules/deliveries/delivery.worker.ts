@@ -14,19 +14,10 @@ import {
   BullConnections,
   BullDeliveryQueue,
   DELIVERY_QUEUE,
+  JOBS_PER_SLOT,
   type DeliveryJob,
 } from './delivery-queue';
 import { DeliveryExecutor } from './delivery-executor';
-
-/**
- * Bull jobs run per slot of `workerConcurrency` (the requests a worker has out at once). An
- * attempt holds its slot only from its claim to the end of its request (`DeliveryExecutor`);
- * the second job per slot records its outcome, finishes in Redis and fetches the next one
- * meanwhile, so the slots stay busy with requests rather than with bookkeeping. A batch job's
- * attempts wait for slots of their own, unclaimed, so a worker holds at most this many jobs'
- * worth of attempts (`BATCH_JOB_SIZE` each).
- */
-const JOBS_PER_SLOT = 2;
 
 /**
  * The Bull worker, started in processes whose role is `worker` or `all`: a job holds one
@@ -67,8 +58,12 @@ export class DeliveryWorker
     this.executor.stop();
   }
 
-  /** Bull's close waits for the running jobs: they finish what they started, no more. */
+  /**
+   * The attempts run here without a job, then Bull's running jobs, finish what they started, no
+   * more; what they did not start goes back to the queue, which closes after them.
+   */
   async onApplicationShutdown(): Promise<void> {
+    await this.transport.ranHere();
     await this.queue.close();
     await this.connections.close();
   }
