@@ -24,7 +24,8 @@ import { HttpSender } from './http-sender';
 
 /**
  * Forwarding. With Redis, attempts travel as Bull jobs and `DeliveryWorker` runs
- * them; without, `DatabaseDeliveryQueue` claims due deliveries from the database.
+ * them (those due now run in the process that queues them, if it runs a worker and has
+ * room); without, `DatabaseDeliveryQueue` claims due deliveries from the database.
  * One executor behind both; the sweeper recovers what Bull lost, and PostgreSQL
  * decides what happens.
  */

@@ -89,8 +89,9 @@ const attemptJobId = (a: QueuedAttempt) =>
  * from a lost one and the depth gauge counts attempts.
  *
  * A process that runs a worker (role `all` or `worker`) runs attempts due now itself while it
- * has room (see `runHere`): no job to add, move and finish in Redis, no round trip. Until its claim, such an attempt is as safe as a queued one: the delivery is due
- * in PostgreSQL, and if the process dies first, the sweeper queues it once it is overdue.
+ * has room (see `runHere`): no job to add, move and finish in Redis, no round trip. Until its
+ * claim such an attempt is as safe as a queued one: the delivery is due in PostgreSQL, and if
+ * the process dies first, the sweeper queues it once it is overdue.
  */
 @Injectable()
 export class BullDeliveryQueue extends DeliveryQueue {
@@ -140,10 +141,11 @@ export class BullDeliveryQueue extends DeliveryQueue {
   }
 
   /**
-   * Starts here the attempts due now that fit in this process's room (`HELD_PER_SLOT` per slot of
-   * its concurrency, less the attempts it runs already) and returns the rest, for Bull: later ones, hand-ons (a job of
-   * the dead worker's may still hold the attempt), and any beyond the room, which any worker
-   * may take. Those not started because the process is stopping go to Bull too.
+   * Starts here the attempts due now that fit in this process's room (`HELD_PER_SLOT` per slot
+   * of its concurrency, less the attempts it runs already) and returns the rest, for Bull: later
+   * ones, hand-ons (a job of the dead worker's may still hold the attempt), and any beyond the
+   * room, which any worker may take. Those not started because the process is stopping go to
+   * Bull too.
    */
   private runHere(attempts: QueuedAttempt[]): QueuedAttempt[] {
     if (this.config.role === 'api') return attempts;
