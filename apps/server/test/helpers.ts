@@ -95,8 +95,23 @@ export async function withDb<T>(fn: (client: Client) => Promise<T>): Promise<T> 
   }
 }
 
+/**
+ * Empties every table. The servers of a test keep working in the background (sweeps, deliveries),
+ * and a statement that locks two of these tables in another order than TRUNCATE (ingest locks
+ * `events` before `deliveries`) can meet it: PostgreSQL then aborts one of the two as a
+ * deadlock, and if that is the TRUNCATE it runs again.
+ */
 export async function truncateAll(): Promise<void> {
-  await withDb((c) =>
-    c.query('TRUNCATE attempts, deliveries, events, connections, destinations, sources CASCADE'),
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withDb((c) =>
+        c.query(
+          'TRUNCATE attempts, deliveries, events, connections, destinations, sources CASCADE',
+        ),
+      );
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt === 5) throw error;
+    }
+  }
 }
