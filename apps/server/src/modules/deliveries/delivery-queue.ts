@@ -66,6 +66,13 @@ export abstract class DeliveryQueue {
 
 const delayOf = (runAt: Date | undefined) => Math.max(0, (runAt?.getTime() ?? 0) - Date.now());
 
+/** Due now, and not a hand-on from a dead worker: may share a batch job, or run at once. */
+const dueNow = (a: QueuedAttempt) => !a.leaseEndedAt && delayOf(a.runAt) === 0;
+
+/** An attempt as a job names it, and back. */
+const jobOf = (a: QueuedAttempt): AttemptJob => ({ deliveryId: a.id, attempt: a.attempt });
+const queuedOf = (a: AttemptJob): QueuedAttempt => ({ id: a.deliveryId, attempt: a.attempt });
+
 /**
  * The Bull job id: delivery id + attempt number, so the same attempt cannot be queued twice.
  * A hand-on after a worker died gets an id of its own (+ the end of the dead worker's lease):
@@ -99,6 +106,8 @@ export class BullDeliveryQueue extends DeliveryQueue {
   /** Attempts this process runs itself (`runHere`), until each has ended. */
   private readonly runningHere = new Set<Promise<void>>();
   private attemptsHere = 0;
+  /** Looked up on first use: the executor depends on this queue. */
+  private executor?: DeliveryExecutorToken;
 
   /** What callers queue in one turn (or while an add runs) is added together. */
   private readonly adds = new GroupCommit<QueuedAttempt[], void>({
@@ -153,20 +162,18 @@ export class BullDeliveryQueue extends DeliveryQueue {
     const rest: QueuedAttempt[] = [];
     for (const a of attempts) {
       const fits = this.attemptsHere + here.length < this.config.workerConcurrency * HELD_PER_SLOT;
-      if (fits && !a.leaseEndedAt && delayOf(a.runAt) === 0) {
-        here.push({ deliveryId: a.id, attempt: a.attempt });
+      if (fits && dueNow(a)) {
+        here.push(jobOf(a));
       } else {
         rest.push(a);
       }
     }
     if (here.length === 0) return rest;
-    const executor = this.moduleRef.get(DeliveryExecutorToken, { strict: false });
+    this.executor ??= this.moduleRef.get(DeliveryExecutorToken, { strict: false });
     this.attemptsHere += here.length;
-    const running = executor
+    const running = this.executor
       .runAll(here)
-      .then((notStarted) =>
-        this.addToBull(notStarted.map((a) => ({ id: a.deliveryId, attempt: a.attempt }))),
-      )
+      .then((notStarted) => this.addToBull(notStarted.map(queuedOf)))
       .finally(() => {
         this.attemptsHere -= here.length;
         this.runningHere.delete(running);
@@ -181,14 +188,14 @@ export class BullDeliveryQueue extends DeliveryQueue {
   }
 
   private async add(attempts: QueuedAttempt[]): Promise<void> {
-    const dueNow = attempts.filter((a) => !a.leaseEndedAt && delayOf(a.runAt) === 0);
+    const now = attempts.filter(dueNow);
     // One attempt alone keeps a job of its own (its id dedupes it).
-    const batched = new Set(dueNow.length > 1 ? dueNow : []);
+    const batched = new Set(now.length > 1 ? now : []);
     const batches: { jobId: string; attempts: QueuedAttempt[] }[] = [];
     for (let i = 0; i < batched.size; i += BATCH_JOB_SIZE) {
       batches.push({
         jobId: `batch-${randomUUID()}`,
-        attempts: dueNow.slice(i, i + BATCH_JOB_SIZE),
+        attempts: now.slice(i, i + BATCH_JOB_SIZE),
       });
     }
     if (batches.length > 0) {
@@ -206,12 +213,12 @@ export class BullDeliveryQueue extends DeliveryQueue {
         .filter((a) => !batched.has(a))
         .map((a) => ({
           name: ATTEMPT_JOB,
-          data: { deliveryId: a.id, attempt: a.attempt },
+          data: jobOf(a),
           opts: { jobId: attemptJobId(a), delay: delayOf(a.runAt) },
         })),
       ...batches.map(({ jobId, attempts }) => ({
         name: ATTEMPT_JOB,
-        data: { attempts: attempts.map((a) => ({ deliveryId: a.id, attempt: a.attempt })) },
+        data: { attempts: attempts.map(jobOf) },
         opts: { jobId },
       })),
     ]);
@@ -222,17 +229,16 @@ export class BullDeliveryQueue extends DeliveryQueue {
    * shutting down), which go back to the queue in a job of their own. Best effort, as queueing is.
    */
   async batchDone(jobId: string, attempts: AttemptJob[], notStarted: AttemptJob[]): Promise<void> {
-    const queued = (a: AttemptJob): QueuedAttempt => ({ id: a.deliveryId, attempt: a.attempt });
     try {
       // Plain commands, not a MULTI: they share the connection's next write with Bull's own.
       await Promise.all([
-        this.queue.client.hdel(this.batchedKey, ...attempts.map((a) => attemptJobId(queued(a)))),
+        this.queue.client.hdel(this.batchedKey, ...attempts.map((a) => attemptJobId(queuedOf(a)))),
         this.queue.client.srem(this.batchesKey, jobId),
       ]);
     } catch (error) {
       this.logger.warn(`Could not clear batch ${jobId}: ${(error as Error).message}`);
     }
-    await this.enqueue(notStarted.map(queued));
+    await this.enqueue(notStarted.map(queuedOf));
   }
 
   /**
@@ -316,7 +322,6 @@ export class BullConnections {
 
 /** Set by the module to the executor class (avoids an import cycle). */
 export abstract class DeliveryExecutorToken {
-  abstract run(job: AttemptJob): Promise<boolean>;
   abstract runAll(jobs: AttemptJob[]): Promise<AttemptJob[]>;
   abstract runClaimed(claimed: ClaimedDelivery, onSent?: () => void): Promise<void>;
 }
