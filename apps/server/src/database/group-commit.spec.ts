@@ -75,4 +75,31 @@ describe('GroupCommit', () => {
     expect(await Promise.all(group)).toEqual(['ok 12', 'poison', 'ok 14']);
     expect(groups).toEqual([[1], [12, 13, 14], [12], [13], [14]]);
   });
+
+  it("answers a group's callers after the next group's statement is sent, on the tick the driver queued", async () => {
+    const events: string[] = [];
+    const pending: (() => void)[] = [];
+    // As node-postgres's pool does: the statement leaves on a tick queued by the call.
+    const many = (items: number[]) =>
+      new Promise<string[]>((resolve) => {
+        process.nextTick(() => events.push(`sent ${items.join(',')}`));
+        pending.push(() => resolve(items.map((i) => `ok ${i}`)));
+      });
+    const batcher = new GroupCommit<number, string>({ one: async (i) => `ok ${i}`, many });
+    const first = [1, 2].map((i) => batcher.submit(i).then(() => events.push(`answered ${i}`)));
+    await endOfTurn();
+    const second = [3, 4].map((i) => batcher.submit(i).then(() => events.push(`answered ${i}`)));
+    pending.shift()?.();
+    await Promise.all(first);
+    pending.shift()?.();
+    await Promise.all(second);
+    expect(events).toEqual([
+      'sent 1,2',
+      'sent 3,4',
+      'answered 1',
+      'answered 2',
+      'answered 3',
+      'answered 4',
+    ]);
+  });
 });

@@ -1,3 +1,10 @@
+/** An item waiting for its statement, with its caller's promise. */
+interface Waiting<T, R> {
+  item: T;
+  resolve: (r: R) => void;
+  reject: (e: unknown) => void;
+}
+
 /**
  * Group commit. Writes that arrive in the same turn of the event loop, or while earlier ones
  * are running, are written together in one statement (one transaction, one commit): under load
@@ -14,8 +21,7 @@
  * alone and its neighbours are not lost.
  */
 export class GroupCommit<T, R> {
-  private readonly waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] =
-    [];
+  private readonly waiting: Waiting<T, R>[] = [];
   private writing = false;
   private scheduled = false;
 
@@ -43,40 +49,46 @@ export class GroupCommit<T, R> {
     });
   }
 
-  /** Writes groups one after another until none wait. */
+  /**
+   * Writes groups one after another until none wait. A group's callers are answered once the
+   * next group's statement is on its way: their continuations (an HTTP answer each, say) then
+   * run while PostgreSQL works on it, not before it is sent.
+   */
   private async drain(): Promise<void> {
     if (this.writing) return;
     this.writing = true;
+    let answer: (() => void) | null = null;
     try {
       while (this.waiting.length > 0) {
-        const group = this.waiting.splice(0, this.maxGroup);
-        if (group.length === 1) {
-          await this.settle(group[0]);
-          continue;
-        }
-        let results: R[];
-        try {
-          results = await this.write.many(group.map((g) => g.item));
-        } catch {
-          await Promise.all(group.map((g) => this.settle(g)));
-          continue;
-        }
-        group.forEach((g, i) => g.resolve(results[i]));
+        const written = this.writeGroup(this.waiting.splice(0, this.maxGroup));
+        // node-postgres's pool sends a statement on a tick that its call queued: this one runs after.
+        if (answer) process.nextTick(answer);
+        answer = await written;
       }
     } finally {
       this.writing = false;
+      answer?.();
     }
   }
 
-  private async settle(entry: {
-    item: T;
-    resolve: (r: R) => void;
-    reject: (e: unknown) => void;
-  }): Promise<void> {
-    try {
-      entry.resolve(await this.write.one(entry.item));
-    } catch (error) {
-      entry.reject(error);
+  /** Writes one group; resolves to what answers its callers. Never rejects. */
+  private async writeGroup(group: Waiting<T, R>[]): Promise<() => void> {
+    if (group.length > 1) {
+      try {
+        const results = await this.write.many(group.map((g) => g.item));
+        return () => group.forEach((g, i) => g.resolve(results[i]));
+      } catch {
+        // Falls through: one by one, so that one bad item fails alone.
+      }
     }
+    const answers = await Promise.all(
+      group.map((g) =>
+        this.write.one(g.item).then(
+          (result) => () => g.resolve(result),
+          (error: unknown) => () => g.reject(error),
+        ),
+      ),
+    );
+    return () => answers.forEach((a) => a());
   }
 }
