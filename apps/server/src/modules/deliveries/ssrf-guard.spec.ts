@@ -88,6 +88,12 @@ describe('blockedReason', () => {
     ['::c0a8:101', 'private address 192.168.1.1'],
     ['64:ff9b::7f00:1', 'loopback address 127.0.0.1'],
     ['64:ff9b::169.254.169.254', 'link-local (cloud metadata) address 169.254.169.254'],
+    ['2002:7f00:1::', 'loopback address 127.0.0.1'],
+    ['2002:a9fe:a9fe::1', 'link-local (cloud metadata) address 169.254.169.254'],
+    ['2002:c0a8:101:5::10', 'private address 192.168.1.1'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback address 127.0.0.1'],
+    ['2001::f5ff:fffe', 'private address 10.0.0.1'],
+    ['2001:0:5ef5:79fd::5601:5601', 'link-local (cloud metadata) address 169.254.169.254'],
   ])('judges %s by its embedded IPv4 address (%s)', (ip, reason) => {
     expect(blockedReason(ip, strict)).toBe(`${reason} (embedded in ${ip})`);
   });
@@ -110,6 +116,8 @@ describe('blockedReason', () => {
     '::ffff:93.184.216.34',
     '::ffff:5db8:d822',
     '64:ff9b::5db8:d822',
+    '2002:5db8:d822::1',
+    '2001:0:4136:e378:8000:63bf:a247:27dd',
   ])('allows the public address %s', (ip) => {
     expect(blockedReason(ip, strict)).toBeNull();
   });

@@ -87,17 +87,23 @@ function ipv6Groups(address: string): number[] {
 
 /**
  * The IPv4 address an IPv6 address stands for, where it does: IPv4-mapped
- * (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`) and NAT64 (`64:ff9b::a.b.c.d`).
- * Null for any other IPv6 address (and for `::` and `::1`, which are themselves).
+ * (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`), 6to4
+ * (`2002:aabb:ccdd::/48`, routed to a.b.c.d by a relay) and Teredo (`2001:0::/32`, whose
+ * last 32 bits are the client's IPv4 address, inverted). Null for any other IPv6 address
+ * (and for `::` and `::1`, which are themselves).
  */
 function embeddedIpv4(address: string): string | null {
   const g = ipv6Groups(address);
   const zero = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  const dotted = (high: number, low: number) =>
+    [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
   const mapped = zero(0, 5) && g[5] === 0xffff;
   const compatible = zero(0, 6) && !(g[6] === 0 && g[7] <= 1);
   const nat64 = g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6);
-  if (!mapped && !compatible && !nat64) return null;
-  return [g[6] >> 8, g[6] & 0xff, g[7] >> 8, g[7] & 0xff].join('.');
+  if (mapped || compatible || nat64) return dotted(g[6], g[7]);
+  if (g[0] === 0x2002) return dotted(g[1], g[2]);
+  if (g[0] === 0x2001 && g[1] === 0) return dotted(g[6] ^ 0xffff, g[7] ^ 0xffff);
+  return null;
 }
 
 function isAllowed(address: string, family: 'ipv4' | 'ipv6', cidrs: string[]): boolean {
