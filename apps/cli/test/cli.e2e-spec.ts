@@ -1,7 +1,9 @@
 import type {
   DeliveryDetailResponse,
+  DestinationResponse,
   EventResponse,
   EventSummary,
+  Page,
   SourceResponse,
 } from '@hookyard/contracts';
 import { verify } from '@hookyard/signatures';
@@ -337,6 +339,28 @@ describe('listen', () => {
     expect(localA.received.map((r) => [r.url, r.body.toString()])).toEqual([['/a', '"to a"']]);
     expect(localB.received.map((r) => [r.url, r.body.toString()])).toEqual([['/b', '"to b"']]);
     expect(cli.stdout.find((l) => l.includes(idA))).toContain(`[${a.slug}]`);
+  });
+
+  it('registers again when its destination is deleted in the dashboard, and goes on forwarding', async () => {
+    const source = await createSource();
+    const local = await target();
+    const cli = listen([source.slug, '--forward-to', local.url('/deleted')]);
+    await cli.ready();
+    const destinations = await hookyard.api<Page<DestinationResponse>>('/api/v1/destinations');
+    const mine = destinations.data.find((d) => d.cli?.forwardTo === local.url('/deleted'));
+    expect(mine?.cli?.connected).toBe(true);
+
+    const deleted = await fetch(`${hookyard.url}/api/v1/destinations/${mine?.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${hookyard.token}` },
+    });
+    expect(deleted.status).toBe(204);
+    await cli.status(/^Connection lost \(the server ended the stream\); reconnecting in [\d.]+ s$/);
+    await cli.status(/^Reconnected$/, 30_000);
+
+    const id = await ingest(source.slug, '{"after":"delete"}');
+    await deliveryWithStatus(id, 'succeeded');
+    expect(local.bodies()).toEqual(['{"after":"delete"}']);
   });
 
   it('prints a summary and exits 0 on Ctrl-C', async () => {

@@ -490,6 +490,43 @@ describe.each([
       expect((await destinationOf(destinationId)).cli?.lastSeenAt).not.toBeNull();
     });
 
+    it('ends the stream when its destination is deleted, here or by another process', async () => {
+      const within = async (ms: number, what: string, ended: Promise<void>) => {
+        let timer: NodeJS.Timeout | undefined;
+        const open = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve(`still open after ${ms} ms: ${what}`), ms);
+        });
+        try {
+          return await Promise.race([ended.then(() => 'ended'), open]);
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      const viaApi = await listening();
+      const bySql = await listening();
+      const apiCli = await connectCli(server, viaApi.destinationId);
+      const sqlCli = await connectCli(server, bySql.destinationId);
+      expect((await server.api(`/api/v1/destinations/${viaApi.destinationId}`)).status).toBe(200);
+
+      const deleted = await server.api(`/api/v1/destinations/${viaApi.destinationId}`, {
+        method: 'DELETE',
+      });
+      expect(deleted.status).toBe(204);
+      expect(await within(3000, 'deleted through the API', apiCli.ended)).toBe('ended');
+      // The other CLI's stream is untouched by a change that is not its own.
+      expect(await within(1500, 'the other stream', sqlCli.ended)).toMatch(/still open/);
+
+      // Another process's delete reaches this one through PostgreSQL's notification.
+      await withDb((db) =>
+        db.query(`UPDATE destinations SET deleted_at = now() WHERE id = $1`, [bySql.destinationId]),
+      );
+      expect(await within(3000, 'deleted in SQL', sqlCli.ended)).toBe('ended');
+
+      // The CLI's reconnection finds no destination, and registers again.
+      const again = await server.api(`/api/v1/cli/destinations/${viaApi.destinationId}/deliveries`);
+      expect(again.status).toBe(404);
+    });
+
     it('keeps a test event sent to a CLI destination for its CLI', async () => {
       const { destinationId } = await listening();
       const test = await post<{ deliveryId: string }>(

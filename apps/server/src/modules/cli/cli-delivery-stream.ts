@@ -1,6 +1,7 @@
 import type { Logger, MessageEvent } from '@nestjs/common';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { StreamMessage } from '@hookyard/contracts';
+import type { RoutingChanges } from '../../database/routing-changes';
 import {
   LEASE_MARGIN_MS,
   type DeliveriesRepository,
@@ -27,6 +28,7 @@ export interface CliStreamDeps {
   cli: CliRepository;
   presence: CliPresence;
   stream: StreamService;
+  routing: RoutingChanges;
   logger: Logger;
 }
 
@@ -48,6 +50,11 @@ interface Lease {
  * `held`: the attempt named by `Last-Event-ID`. The CLI most likely got it and may be
  * reporting it right now, so it is not claimed again until its report is recorded or the time
  * of a lease has passed (then it is sent again: it was not reported).
+ *
+ * The stream ends when its destination is deleted (or stops being a CLI destination): at the
+ * next poll after any process changes the destinations (their triggers notify), or at the next
+ * heartbeat while those notifications do not arrive. The CLI's reconnection then finds no
+ * destination and registers again, rather than listening on one that no longer gets anything.
  */
 export class CliDeliveryStream {
   private readonly leased = new Map<string, Lease>();
@@ -58,6 +65,8 @@ export class CliDeliveryStream {
   private pumpAgain = false;
   private stopped = false;
   private readonly leaseMs: number;
+  /** The routing generation when the destination was last known to exist. */
+  private routingChecked: number;
 
   constructor(
     private readonly deps: CliStreamDeps,
@@ -67,13 +76,17 @@ export class CliDeliveryStream {
   ) {
     this.leaseMs = destination.timeoutMs + LEASE_MARGIN_MS;
     this.held = lastEvent && { ...lastEvent, until: Date.now() + this.leaseMs };
+    this.routingChecked = deps.routing.current;
   }
 
   start(): void {
     const { presence, stream } = this.deps;
     presence.opened(this.destination.id);
     this.every(CLI_HEARTBEAT_MS, () => void this.heartbeat());
-    this.every(POLL_INTERVAL_MS, () => this.wake());
+    this.every(POLL_INTERVAL_MS, () => {
+      void this.checkDestination();
+      this.wake();
+    });
     this.every(PING_INTERVAL_MS, () => this.out.next({ comment: 'ping' }));
     this.subscription = stream.messages().subscribe((message) => this.onMessage(message));
     // `: connected` once the CLI shows as seen and messages from every process reach this
@@ -112,10 +125,31 @@ export class CliDeliveryStream {
 
   private async heartbeat(): Promise<void> {
     try {
-      await this.deps.destinations.touchCliLastSeen(this.destination.id);
+      const seenAt = await this.deps.destinations.touchCliLastSeen(this.destination.id);
+      if (seenAt === null) this.end();
     } catch (error) {
       this.deps.logger.warn(`CLI heartbeat failed: ${(error as Error).message}`);
     }
+  }
+
+  /** Ends the stream if its destination is gone, once the destinations may have changed. */
+  private async checkDestination(): Promise<void> {
+    const generation = this.deps.routing.current;
+    if (generation === this.routingChecked) return;
+    try {
+      const destination = await this.deps.destinations.findById(this.destination.id);
+      if (destination?.type !== 'cli') return this.end();
+      this.routingChecked = generation;
+    } catch (error) {
+      this.deps.logger.warn(`Checking CLI destination failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** The destination is gone: the response ends, and the teardown (`stop`) follows. */
+  private end(): void {
+    if (this.stopped) return;
+    this.deps.logger.log(`CLI destination ${this.destination.id} is gone: its stream ends`);
+    this.out.complete();
   }
 
   private onMessage(message: StreamMessage): void {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type MessageEvent, type OnModuleDestroy } from '@nestjs/common';
 import { Observable, Subject, takeUntil } from 'rxjs';
 import { NotFoundError } from '../../common/domain-errors';
+import { RoutingChanges } from '../../database/routing-changes';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { CliPresence } from '../destinations/cli-presence';
 import { DestinationsRepository } from '../destinations/destinations.repository';
@@ -24,8 +25,9 @@ export class CliStreamService implements OnModuleDestroy {
     cli: CliRepository,
     presence: CliPresence,
     stream: StreamService,
+    routing: RoutingChanges,
   ) {
-    this.deps = { deliveries, destinations, cli, presence, stream, logger: this.logger };
+    this.deps = { deliveries, destinations, cli, presence, stream, routing, logger: this.logger };
   }
 
   /**

@@ -59,7 +59,8 @@ export class DestinationsRepository {
   /** A CLI's stream is open: `cli_last_seen_at` is now. Returns that time (null: no such destination). */
   async touchCliLastSeen(id: string): Promise<Date | null> {
     const [rows] = (await this.dataSource.query(
-      `UPDATE destinations SET cli_last_seen_at = now() WHERE id = $1 AND type = 'cli'
+      `UPDATE destinations SET cli_last_seen_at = now()
+       WHERE id = $1 AND type = 'cli' AND deleted_at IS NULL
        RETURNING cli_last_seen_at AS "lastSeenAt"`,
       [id],
     )) as [{ lastSeenAt: Date }[], number];
