@@ -490,6 +490,62 @@ describe.each([
       expect((await destinationOf(destinationId)).cli?.lastSeenAt).not.toBeNull();
     });
 
+    it('shows a CLI whose stream closed in another process offline at once, one still open there connected', async () => {
+      const other = await startServer({}, { withoutRedis });
+      try {
+        const { destinationId } = await listening();
+        const first = await connectCli(other, destinationId);
+        const second = await connectCli(other, destinationId);
+        // This process has no stream of the CLI: only what the other one wrote tells.
+        expect((await destinationOf(destinationId)).cli?.connected).toBe(true);
+        first.close();
+        await sleep(500);
+        expect((await destinationOf(destinationId)).cli?.connected).toBe(true);
+        second.close();
+        await eventually(
+          async () => (await destinationOf(destinationId)).cli?.connected === false,
+          3000,
+          'the CLI shown offline by the process that had no stream of it',
+        );
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('forgets the open streams of a process that died once nobody saw the CLI for 30 s', async () => {
+      const { destinationId } = await listening();
+      const died = (seenSecondsAgo: number) =>
+        withDb((db) =>
+          db.query(
+            `UPDATE destinations SET cli_streams = 2, cli_last_seen_at = now() - make_interval(secs => $2)
+             WHERE id = $1`,
+            [destinationId, seenSecondsAgo],
+          ),
+        );
+      await died(5);
+      expect((await destinationOf(destinationId)).cli?.connected).toBe(true);
+      await died(31);
+      expect((await destinationOf(destinationId)).cli?.connected).toBe(false);
+      // A stream opened now counts from 1: once it closes, the CLI is offline at once.
+      const cli = await connectCli(server, destinationId);
+      cli.close();
+      await eventually(
+        async () => (await destinationOf(destinationId)).cli?.connected === false,
+        3000,
+        'the CLI shown offline',
+      );
+      const [row] = await withDb(
+        async (db) =>
+          (
+            await db.query<{ streams: number }>(
+              `SELECT cli_streams AS streams FROM destinations WHERE id = $1`,
+              [destinationId],
+            )
+          ).rows,
+      );
+      expect(row.streams).toBe(0);
+    });
+
     it('ends the stream when its destination is deleted, here or by another process', async () => {
       const within = async (ms: number, what: string, ended: Promise<void>) => {
         let timer: NodeJS.Timeout | undefined;

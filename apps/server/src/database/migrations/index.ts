@@ -5,6 +5,7 @@ import { ReplayOverrides1764100000000 } from './1764100000000-ReplayOverrides';
 import { CliDestinations1764200000000 } from './1764200000000-CliDestinations';
 import { ScaleIndexes1764300000000 } from './1764300000000-ScaleIndexes';
 import { RoutingNotify1764400000000 } from './1764400000000-RoutingNotify';
+import { CliStreams1764500000000 } from './1764500000000-CliStreams';
 
 /** Listed by hand, not globbed: the server is bundled, and the order is reviewed. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CliDestinations1764200000000,
   ScaleIndexes1764300000000,
   RoutingNotify1764400000000,
+  CliStreams1764500000000,
 ];

@@ -65,6 +65,8 @@ export class CliDeliveryStream {
   private pumpAgain = false;
   private stopped = false;
   private readonly leaseMs: number;
+  /** This stream's writes to its presence, one after the other: its close comes last. */
+  private seeing: Promise<void> = Promise.resolve();
   /** The routing generation when the destination was last known to exist. */
   private routingChecked: number;
 
@@ -82,7 +84,7 @@ export class CliDeliveryStream {
   start(): void {
     const { presence, stream } = this.deps;
     presence.opened(this.destination.id);
-    this.every(CLI_HEARTBEAT_MS, () => void this.heartbeat());
+    this.every(CLI_HEARTBEAT_MS, () => void this.seen('open'));
     this.every(POLL_INTERVAL_MS, () => {
       void this.checkDestination();
       this.wake();
@@ -96,7 +98,7 @@ export class CliDeliveryStream {
       this.out.next({ comment: 'connected' });
       this.wake();
     };
-    void Promise.all([this.heartbeat(), stream.ready()]).then(connected, connected);
+    void Promise.all([this.seen('opened'), stream.ready()]).then(connected, connected);
   }
 
   /** Ends the stream's work; resolves once what it held is given back. */
@@ -106,14 +108,14 @@ export class CliDeliveryStream {
     for (const timer of this.timers) clearInterval(timer);
     this.subscription?.unsubscribe();
     const { presence, destinations, logger } = this.deps;
-    let lastSeenAt: Date | null = null;
     try {
       await this.releaseLeased();
-      lastSeenAt = await destinations.touchCliLastSeen(this.destination.id);
+      await this.seeing;
+      await destinations.cliStream(this.destination.id, 'closed');
     } catch (error) {
       logger.warn(`Closing the CLI stream of ${this.destination.id}: ${(error as Error).message}`);
     } finally {
-      presence.closed(this.destination.id, lastSeenAt);
+      presence.closed(this.destination.id);
     }
   }
 
@@ -123,13 +125,17 @@ export class CliDeliveryStream {
     this.timers.push(timer);
   }
 
-  private async heartbeat(): Promise<void> {
-    try {
-      const seenAt = await this.deps.destinations.touchCliLastSeen(this.destination.id);
-      if (seenAt === null) this.end();
-    } catch (error) {
-      this.deps.logger.warn(`CLI heartbeat failed: ${(error as Error).message}`);
-    }
+  /** Counts the stream as open (`opened`, then `open` on every heartbeat) in every process. */
+  private seen(change: 'opened' | 'open'): Promise<void> {
+    this.seeing = this.seeing.then(async () => {
+      try {
+        const seenAt = await this.deps.destinations.cliStream(this.destination.id, change);
+        if (seenAt === null) this.end();
+      } catch (error) {
+        this.deps.logger.warn(`CLI heartbeat failed: ${(error as Error).message}`);
+      }
+    });
+    return this.seeing;
   }
 
   /** Ends the stream if its destination is gone, once the destinations may have changed. */

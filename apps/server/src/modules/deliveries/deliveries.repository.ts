@@ -128,7 +128,7 @@ const DESTINATION_COLUMNS = `id, name, type, url, timeout_ms AS "timeoutMs", ret
   signing_secret AS "signingSecret", paused, disabled_at AS "disabledAt", disabled_reason AS "disabledReason",
   consecutive_failures AS "consecutiveFailures", cli_client_id AS "cliClientId",
   cli_listener AS "cliListener", cli_source_id AS "cliSourceId", cli_last_seen_at AS "cliLastSeenAt",
-  created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
+  cli_streams AS "cliStreams", created_at AS "createdAt", updated_at AS "updatedAt", deleted_at AS "deletedAt"`;
 
 /** Destinations kept by the claims, at most; past it the cache starts over. */
 const DESTINATION_CACHE_SIZE = 10_000;

@@ -6,38 +6,30 @@ export const CLI_SEEN_WITHIN_MS = 30_000;
 export const CLI_HEARTBEAT_MS = 10_000;
 
 /**
- * Whether a CLI destination's stream is open. This process knows its own streams exactly;
- * of the others it knows what they write: an open stream refreshes `cli_last_seen_at` every
- * 10 s, so a CLI seen within 30 s is connected. A stream closed here writes the time it
- * closed, and is offline at once unless another process has seen the CLI since; one closed
- * in another process shows offline here within 30 s.
+ * Whether a CLI destination's stream is open. This process knows its own streams exactly; of
+ * the others it knows what they write: `cli_streams` counts the open streams of every process
+ * (one closed anywhere shows offline everywhere at once), and an open stream refreshes
+ * `cli_last_seen_at` every 10 s, so a count left by a process that died stops counting 30 s
+ * after its last heartbeat.
  */
 @Injectable()
 export class CliPresence {
   private readonly open = new Map<string, number>();
-  /** The `cli_last_seen_at` written when this process's last stream of a destination closed. */
-  private readonly closedAt = new Map<string, number>();
 
   opened(destinationId: string): void {
     this.open.set(destinationId, (this.open.get(destinationId) ?? 0) + 1);
   }
 
-  /** `lastSeenAt`: what the close wrote to `cli_last_seen_at` (null when it could not). */
-  closed(destinationId: string, lastSeenAt: Date | null): void {
+  closed(destinationId: string): void {
     const left = (this.open.get(destinationId) ?? 1) - 1;
-    if (left > 0) {
-      this.open.set(destinationId, left);
-      return;
-    }
-    this.open.delete(destinationId);
-    if (lastSeenAt) this.closedAt.set(destinationId, lastSeenAt.getTime());
+    if (left > 0) this.open.set(destinationId, left);
+    else this.open.delete(destinationId);
   }
 
-  connected(destinationId: string, lastSeenAt: Date | null, now = Date.now()): boolean {
+  /** `lastSeenAt` and `streams`: the destination's `cli_last_seen_at` and `cli_streams`. */
+  connected(destinationId: string, lastSeenAt: Date | null, streams: number, now = Date.now()) {
     if (this.open.has(destinationId)) return true;
-    if (!lastSeenAt) return false;
-    const closedAt = this.closedAt.get(destinationId);
-    if (closedAt !== undefined && lastSeenAt.getTime() <= closedAt) return false;
+    if (!lastSeenAt || streams <= 0) return false;
     return now - lastSeenAt.getTime() < CLI_SEEN_WITHIN_MS;
   }
 }

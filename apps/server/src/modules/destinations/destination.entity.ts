@@ -61,6 +61,10 @@ export class DestinationEntity {
   @Column('timestamptz', { name: 'cli_last_seen_at', nullable: true })
   cliLastSeenAt!: Date | null;
 
+  /** CLI streams of this destination open now, in every process (see `CliPresence`). */
+  @Column('integer', { name: 'cli_streams', default: 0 })
+  cliStreams!: number;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, type DataSource, type Repository } from 'typeorm';
 import { RoutingChanges } from '../../database/routing-changes';
+import { CLI_SEEN_WITHIN_MS } from './cli-presence';
 import { DestinationEntity } from './destination.entity';
 
 /** A destination's attempts in a window: how many, how many got a 2xx, the median duration. */
@@ -56,13 +57,26 @@ export class DestinationsRepository {
     return new Map(rows.map(({ destinationId, ...tally }) => [destinationId, tally]));
   }
 
-  /** A CLI's stream is open: `cli_last_seen_at` is now. Returns that time (null: no such destination). */
-  async touchCliLastSeen(id: string): Promise<Date | null> {
+  /**
+   * A CLI's stream opened, is still open (its heartbeat), or closed: `cli_last_seen_at` is now,
+   * and `cli_streams` counts it. Returns that time (null: no such CLI destination, or deleted).
+   *
+   * The count heals itself when a process died with streams open: one opening after nobody was
+   * seen for the presence window starts it again at 1 (every open stream's heartbeat would have
+   * been seen), and a heartbeat makes it at least 1.
+   */
+  async cliStream(id: string, change: 'opened' | 'open' | 'closed'): Promise<Date | null> {
+    const streams = {
+      opened: `CASE WHEN cli_last_seen_at IS NULL OR cli_last_seen_at < now() - make_interval(secs => $2 / 1000.0)
+                 THEN 1 ELSE cli_streams + 1 END`,
+      open: 'GREATEST(cli_streams, 1)',
+      closed: 'GREATEST(cli_streams - 1, 0)',
+    }[change];
     const [rows] = (await this.dataSource.query(
-      `UPDATE destinations SET cli_last_seen_at = now()
+      `UPDATE destinations SET cli_last_seen_at = now(), cli_streams = ${streams}
        WHERE id = $1 AND type = 'cli' AND deleted_at IS NULL
        RETURNING cli_last_seen_at AS "lastSeenAt"`,
-      [id],
+      change === 'opened' ? [id, CLI_SEEN_WITHIN_MS] : [id],
     )) as [{ lastSeenAt: Date }[], number];
     return rows[0]?.lastSeenAt ?? null;
   }

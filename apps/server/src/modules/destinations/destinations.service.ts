@@ -29,6 +29,7 @@ export class DestinationsService {
       cliListener: null,
       cliSourceId: null,
       cliLastSeenAt: null,
+      cliStreams: 0,
       disabledAt: null,
       disabledReason: null,
       consecutiveFailures: 0,
@@ -82,7 +83,7 @@ export class DestinationsService {
       toDestinationResponse(
         d,
         tallies.get(d.id) ?? NO_ATTEMPTS,
-        d.type === 'cli' && this.presence.connected(d.id, d.cliLastSeenAt),
+        d.type === 'cli' && this.presence.connected(d.id, d.cliLastSeenAt, d.cliStreams),
       ),
     );
   }
