@@ -80,6 +80,44 @@ describe('health', () => {
   });
 });
 
+describe('a worker process (HOOKYARD_ROLE=worker)', () => {
+  it('serves /healthz, /readyz and /metrics, and 404 to ingest, the API and the dashboard', async () => {
+    await createSource(server, { name: 'W', slug: 'on-api-only' });
+    const worker = await startServer({ HOOKYARD_ROLE: 'worker' });
+    try {
+      for (const path of ['/healthz', '/readyz', '/metrics', '/healthz?probe=1']) {
+        expect({ path, status: (await fetch(`${worker.url}${path}`)).status }).toEqual({
+          path,
+          status: 200,
+        });
+      }
+      const refused = [
+        ['POST', '/in/on-api-only'],
+        ['GET', '/api/v1/sources'],
+        ['POST', '/api/v1/sources'],
+        ['GET', '/api/v1/stream'],
+        ['GET', '/'],
+        ['GET', '/healthz/x'],
+      ];
+      for (const [method, path] of refused) {
+        const res = await worker.api(path, { method, ...(method === 'POST' && { json: {} }) });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+        expect(await res.json()).toEqual({
+          statusCode: 404,
+          error: 'Not Found',
+          message:
+            'This is a worker process (HOOKYARD_ROLE=worker): it serves /healthz, /readyz and /metrics only',
+        });
+      }
+      // Nothing was stored through it.
+      const events = await server.get<{ data: unknown[] }>('/api/v1/events');
+      expect(events.data).toHaveLength(0);
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
 describe('metrics', () => {
   it('counts ingest requests by source and outcome in Prometheus text', async () => {
     await createSource(server, { name: 'Counted', slug: 'counted' });

@@ -11,6 +11,28 @@ import { AppModule } from './app.module';
 /** Management API bodies are small JSON; ingest bodies have their own per-source limit. */
 const API_BODY_LIMIT = 1024 * 1024;
 
+/** What a worker process answers (`HOOKYARD_ROLE=worker`): probes and metrics, nothing else. */
+const WORKER_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+const WORKER_NOT_FOUND = JSON.stringify({
+  statusCode: 404,
+  error: 'Not Found',
+  message:
+    'This is a worker process (HOOKYARD_ROLE=worker): it serves /healthz, /readyz and /metrics only',
+});
+
+/** Answers 404 to what a worker does not serve (ingest, the API, the dashboard); false otherwise. */
+function refusedByWorker(req: IncomingMessage, res: ServerResponse): boolean {
+  const path = (req.url ?? '/').split('?', 1)[0];
+  if (WORKER_PATHS.has(path)) return false;
+  res.writeHead(404, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(WORKER_NOT_FOUND),
+  });
+  res.end(WORKER_NOT_FOUND);
+  return true;
+}
+
 export interface RouteInfo {
   method: string;
   url: string;
@@ -24,9 +46,11 @@ export async function createApp(
   // Ingest is answered by Node's server directly, before Fastify (see `ingestListener`); the
   // listener is set once the application, and so the ingest service, exists.
   let ingest: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  const worker = config.role === 'worker';
   const adapter = new FastifyAdapter({
     serverFactory: (fastify: (req: IncomingMessage, res: ServerResponse) => void) =>
       createServer((req, res) => {
+        if (worker && refusedByWorker(req, res)) return;
         if (!ingest?.(req, res)) fastify(req, res);
       }),
     bodyLimit: API_BODY_LIMIT,
@@ -51,6 +75,7 @@ export async function createApp(
   app.useLogger(logger);
   // `main.ts` handles the signals itself (once, however many arrive); tests close the app.
   if (options.shutdownHooks ?? true) app.enableShutdownHooks();
+  if (worker) return app;
   ingest = ingestListener(app.get<IngestService>(IngestService), config, logger);
   if (hasDashboard(config.dashboardDir))
     await app.register(dashboardRoutes, { root: config.dashboardDir });
