@@ -211,6 +211,34 @@ it('creates a source and a destination through the forms, and shows the API mess
   expect(destinations.data.map((d) => d.name)).toContain('CI');
 });
 
+it("sends a source's test event, signed with its secret, through to the connected target", async () => {
+  const target = await Target.start(200);
+  targets.push(target);
+  const source = await hookyard.api<{ id: string }>('/api/v1/sources', 'POST', {
+    name: 'Signed repo',
+    slug: 'signed-repo',
+    verification: { type: 'github', secrets: ['repo-secret'] },
+  });
+  const destination = await hookyard.api<{ id: string }>('/api/v1/destinations', 'POST', {
+    name: 'Repo service',
+    url: target.url(),
+  });
+  await hookyard.api('/api/v1/connections', 'POST', {
+    sourceId: source.id,
+    destinationId: destination.id,
+  });
+  await signIn();
+  await page.goto(`${hookyard.url}/sources`);
+  await page.getByRole('button', { name: 'Send test event to Signed repo' }).click();
+  await page.getByText('Test event accepted').waitFor();
+  await page.getByText(/^Signed repo answered 202: event [0-9a-f]{8}, in Events$/).waitFor();
+  await screenshot(page, '09c-source-test-event');
+  for (let i = 0; i < 100 && target.bodies.length === 0; i++) await page.waitForTimeout(100);
+  expect(JSON.parse(target.bodies[0] ?? '{}')).toMatchObject({ type: 'hookyard.test' });
+  await page.goto(`${hookyard.url}/events`);
+  await page.getByRole('table', { name: 'Events' }).getByText('Signed repo').first().waitFor();
+});
+
 it('edits headers and body, replays, and shows the new response beside the original', async () => {
   const target = await Target.start(500);
   const fixed = await Target.start(201);

@@ -18,3 +18,4 @@ export {
 } from './lib/schemes/shopify';
 export { signSlack, SLACK_SIGNATURE_HEADER, SLACK_TIMESTAMP_HEADER } from './lib/schemes/slack';
 export { resignHeaders, RESIGN_SCHEMES, type ResignInput, type ResignScheme } from './lib/resign';
+export { testRequest, TEST_EVENT_TYPE, type TestRequest } from './lib/test-request';

@@ -196,3 +196,15 @@ export interface SourceResponse {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * `POST /api/v1/sources/{id}/test`: a sample webhook went through the source's ingest path,
+ * signed as its provider would sign it, and this is what the provider would have been answered.
+ */
+export interface SourceTestResponse {
+  /** The event it made (accepted, or rejected with the reason); null when none was stored. */
+  eventId: string | null;
+  statusCode: number;
+  /** The answer's body: JSON as an object, anything else as text. */
+  body: unknown;
+}

@@ -2,6 +2,7 @@ import type {
   CreateSourceRequest,
   Page,
   SourceResponse,
+  SourceTestResponse,
   UpdateSourceRequest,
 } from '@hookyard/contracts';
 import { request } from '../../lib/api-client';
@@ -23,4 +24,11 @@ export function updateSource(id: string, patch: UpdateSourceRequest): Promise<So
 
 export function deleteSource(id: string): Promise<void> {
   return request<void>(`/sources/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+/** Sends a test event through the source's ingest path, signed as its provider would sign it. */
+export function sendSourceTest(id: string): Promise<SourceTestResponse> {
+  return request<SourceTestResponse>(`/sources/${encodeURIComponent(id)}/test`, {
+    method: 'POST',
+  });
 }

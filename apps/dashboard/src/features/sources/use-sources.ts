@@ -1,6 +1,12 @@
 import type { CreateSourceRequest, UpdateSourceRequest } from '@hookyard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createSource, deleteSource, listSources, updateSource } from './sources.api';
+import {
+  createSource,
+  deleteSource,
+  listSources,
+  sendSourceTest,
+  updateSource,
+} from './sources.api';
 import { sourceKeys } from './query-keys';
 
 export function useSources() {
@@ -34,4 +40,9 @@ export function useDeleteSource() {
     mutationFn: (id: string) => deleteSource(id),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sourceKeys.all }),
   });
+}
+
+/** The test event shows up in the events list through the live stream, like any event. */
+export function useSendSourceTest() {
+  return useMutation({ mutationFn: (id: string) => sendSourceTest(id) });
 }

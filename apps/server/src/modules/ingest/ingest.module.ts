@@ -5,10 +5,12 @@ import { SourcesModule } from '../sources/sources.module';
 import { IngestService } from './ingest.service';
 import { Passthrough } from './passthrough';
 import { RoutingCache } from './routing-cache';
+import { SourceTestController, SourceTestService } from './source-test';
 
 @Module({
   imports: [SourcesModule, EventsModule, ConnectionsModule],
-  providers: [IngestService, Passthrough, RoutingCache],
+  controllers: [SourceTestController],
+  providers: [IngestService, Passthrough, RoutingCache, SourceTestService],
   exports: [IngestService],
 })
 export class IngestModule {}

@@ -1,4 +1,4 @@
-import type { SourceResponse } from '@hookyard/contracts';
+import type { SourceResponse, SourceTestResponse } from '@hookyard/contracts';
 import {
   ActionIcon,
   Button,
@@ -16,10 +16,16 @@ import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { ConfirmButton } from '../../../components/confirm-button';
 import { EmptyListState, ErrorState, LoadingState } from '../../../components/page-states';
-import { formatBytes } from '../../../lib/format';
+import { formatBytes, formatDuration } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { SourceForm, VERIFICATION_LABELS } from '../components/source-form';
-import { useCreateSource, useDeleteSource, useSources, useUpdateSource } from '../use-sources';
+import {
+  useCreateSource,
+  useDeleteSource,
+  useSendSourceTest,
+  useSources,
+  useUpdateSource,
+} from '../use-sources';
 
 export function SourcesPage() {
   const sources = useSources();
@@ -123,8 +129,34 @@ interface RowProps {
   onDelete: () => void;
 }
 
+/** What a source does beyond verifying: shown under its slug, so the list tells it at a glance. */
+function settingsOf(source: SourceResponse): string[] {
+  return [
+    source.passthrough && `passthrough (waits ${formatDuration(source.passthrough.timeoutMs)})`,
+    source.rateLimitPerSecond !== null && `at most ${source.rateLimitPerSecond}/s`,
+    source.allowedIps !== null && 'IP allowlist',
+    source.response !== null && `answers ${source.response.statusCode}`,
+  ].filter((setting): setting is string => typeof setting === 'string');
+}
+
+/** The ingest's answer to a test event, as a toast: what the provider would have been told. */
+function notifyTestOutcome(name: string, { eventId, statusCode, body }: SourceTestResponse) {
+  if (statusCode < 300) {
+    const event = eventId ? `event ${eventId.slice(0, 8)}, in Events` : 'no event stored';
+    notifySuccess('Test event accepted', `${name} answered ${statusCode}: ${event}`);
+    return;
+  }
+  const message =
+    typeof body === 'object' && body !== null && 'message' in body
+      ? String(body.message)
+      : String(body);
+  notifyError(`Test event answered ${statusCode}`, new Error(message));
+}
+
 function SourceRow({ source, onEdit, onDelete }: RowProps) {
   const { verification } = source;
+  const test = useSendSourceTest();
+  const settings = settingsOf(source);
   return (
     <Table.Tr>
       <Table.Td>
@@ -132,6 +164,11 @@ function SourceRow({ source, onEdit, onDelete }: RowProps) {
         <Text size="xs" c="dimmed" ff="monospace">
           {source.slug}
         </Text>
+        {settings.length > 0 && (
+          <Text size="xs" c="dimmed">
+            {settings.join(' · ')}
+          </Text>
+        )}
       </Table.Td>
       <Table.Td>
         <Group gap={4} wrap="nowrap">
@@ -164,6 +201,20 @@ function SourceRow({ source, onEdit, onDelete }: RowProps) {
       <Table.Td>{formatBytes(source.maxBodyBytes)}</Table.Td>
       <Table.Td>
         <Group gap="xs" wrap="nowrap">
+          <Button
+            size="compact-xs"
+            variant="light"
+            loading={test.isPending}
+            aria-label={`Send test event to ${source.name}`}
+            onClick={() =>
+              test.mutate(source.id, {
+                onSuccess: (result) => notifyTestOutcome(source.name, result),
+                onError: (error) => notifyError('Could not send a test event', error),
+              })
+            }
+          >
+            Send test event
+          </Button>
           <Button
             size="compact-xs"
             variant="subtle"
