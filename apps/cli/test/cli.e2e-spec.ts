@@ -356,7 +356,9 @@ describe('listen', () => {
     });
     expect(deleted.status).toBe(204);
     await cli.status(/^Connection lost \(the server ended the stream\); reconnecting in [\d.]+ s$/);
+    await cli.status(/^The CLI destination of cli\d+-\w+ was deleted: registered a new one$/);
     await cli.status(/^Reconnected$/, 30_000);
+    expect(cli.stderr.filter((line) => line.startsWith('Still disconnected'))).toEqual([]);
 
     const id = await ingest(source.slug, '{"after":"delete"}');
     await deliveryWithStatus(id, 'succeeded');

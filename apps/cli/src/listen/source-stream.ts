@@ -85,6 +85,14 @@ export class SourceStream {
         connection.abort();
       }
       if (signal.aborted) return;
+      if (reason === REGISTERED_AGAIN && lastReason !== REGISTERED_AGAIN) {
+        // Nothing is wrong with the connection: the new destination's stream opens at once
+        // (once: a new one that is gone too waits like any failure).
+        this.hooks.status(`The CLI destination of ${this.label} was deleted: registered a new one`);
+        lost = true;
+        lastReason = reason;
+        continue;
+      }
       const delay = reconnectDelay(failures++);
       // One line when the connection drops, another only when the reason changes: a server
       // that is down for a while does not fill the terminal.
@@ -113,7 +121,7 @@ export class SourceStream {
     if (error instanceof ApiError && error.status === 404) {
       try {
         await this.register({ ...this.request, newOnly: false });
-        return 'the CLI destination was gone: registered again';
+        return REGISTERED_AGAIN;
       } catch (again) {
         return describeRetryable(again);
       }
@@ -121,6 +129,9 @@ export class SourceStream {
     return describeRetryable(error);
   }
 }
+
+/** `recover`'s answer when the destination was gone and a new one is registered. */
+const REGISTERED_AGAIN = 'registered again';
 
 /** What went wrong, if another try may help; a refused token or request is thrown on. */
 function describeRetryable(error: unknown): string {
