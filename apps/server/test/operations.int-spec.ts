@@ -78,6 +78,20 @@ describe('health', () => {
       await broken.close();
     }
   });
+
+  it('stops with Redis unreachable since its start, leaving no rejection unhandled', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const broken = await startServer({ REDIS_URL: 'redis://127.0.0.1:1' });
+      await broken.close();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
 
 describe('a worker process (HOOKYARD_ROLE=worker)', () => {

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import {
   Inject,
   Injectable,
+  Logger,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleDestroy,
@@ -28,6 +29,9 @@ import { DeliveryExecutor } from './delivery-executor';
 export class DeliveryWorker
   implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown
 {
+  private readonly logger = new Logger(DeliveryWorker.name);
+  private stopping = false;
+
   constructor(
     @InjectQueue(DELIVERY_QUEUE) private readonly queue: Queue<DeliveryJob>,
     private readonly executor: DeliveryExecutor,
@@ -38,10 +42,10 @@ export class DeliveryWorker
 
   onApplicationBootstrap(): void {
     if (this.config.role === 'api') return;
-    void this.queue.process(
-      ATTEMPT_JOB,
-      this.config.workerConcurrency * JOBS_PER_SLOT,
-      async ({ id, data }) => {
+    // Bull's processing ends in a rejection when its blocking connection closes before it was
+    // ever ready (Redis down from start to shutdown): said, never left unhandled.
+    this.queue
+      .process(ATTEMPT_JOB, this.config.workerConcurrency * JOBS_PER_SLOT, async ({ id, data }) => {
         if (!('attempts' in data)) {
           await this.executor.run(data);
           return;
@@ -49,12 +53,16 @@ export class DeliveryWorker
         // Shutting down, what the batch did not start goes back to the queue, for any worker.
         const notStarted = await this.executor.runAll(data.attempts);
         await this.transport.batchDone(String(id), data.attempts, notStarted);
-      },
-    );
+      })
+      .catch((error: unknown) => {
+        if (this.stopping) return;
+        this.logger.error(`The Bull worker stopped: ${(error as Error).message}`);
+      });
   }
 
   /** First of the shutdown: from now on no attempt starts (the HTTP client closes next). */
   onModuleDestroy(): void {
+    this.stopping = true;
     this.executor.stop();
   }
 

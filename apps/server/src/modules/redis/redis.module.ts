@@ -1,10 +1,30 @@
-import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import type { AppConfig } from '../../config/config';
 import { APP_CONFIG } from '../../config/config.module';
 import { RateLimiter } from './rate-limiter.service';
 
 import { REDIS } from './redis.token';
+
+/**
+ * Says once that Redis is unreachable, and once that it is back, in the JSON log: with no
+ * listener ioredis prints every failed reconnection to the console, unstructured.
+ */
+function watched(client: Redis): Redis {
+  const logger = new Logger('Redis');
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    logger.warn(`Redis is unreachable, reconnecting: ${error.message}`);
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger.log('Redis is reachable again');
+  });
+  return client;
+}
 
 @Global()
 @Module({
@@ -14,13 +34,15 @@ import { REDIS } from './redis.token';
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig): Redis | null =>
         config.redisUrl
-          ? new Redis(config.redisUrl, {
-              maxRetriesPerRequest: 1,
-              enableOfflineQueue: true,
-              lazyConnect: false,
-              // Commands issued in the same tick (each ingest's stream publish) share one write.
-              enableAutoPipelining: true,
-            })
+          ? watched(
+              new Redis(config.redisUrl, {
+                maxRetriesPerRequest: 1,
+                enableOfflineQueue: true,
+                lazyConnect: false,
+                // Commands issued in the same tick (each ingest's stream publish) share one write.
+                enableAutoPipelining: true,
+              }),
+            )
           : null,
     },
     RateLimiter,
