@@ -38,7 +38,7 @@ export function apiUrl(path: string, query: QueryParams = {}): string {
   return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
 }
 
-function isApiErrorBody(value: unknown): value is ApiErrorBody {
+export function isApiErrorBody(value: unknown): value is ApiErrorBody {
   const body = value as Partial<ApiErrorBody> | null;
   return typeof body?.statusCode === 'number' && typeof body.message === 'string';
 }

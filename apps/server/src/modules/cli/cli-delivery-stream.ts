@@ -67,8 +67,8 @@ export class CliDeliveryStream {
   private readonly leaseMs: number;
   /** This stream's writes to its presence, one after the other: its close comes last. */
   private seeing: Promise<void> = Promise.resolve();
-  /** The routing generation when the destination was last known to exist. */
-  private routingChecked: number;
+  /** The routing generation when the destination was last looked at. */
+  private routingSeen: number;
 
   constructor(
     private readonly deps: CliStreamDeps,
@@ -78,7 +78,7 @@ export class CliDeliveryStream {
   ) {
     this.leaseMs = destination.timeoutMs + LEASE_MARGIN_MS;
     this.held = lastEvent && { ...lastEvent, until: Date.now() + this.leaseMs };
-    this.routingChecked = deps.routing.current;
+    this.routingSeen = deps.routing.current;
   }
 
   start(): void {
@@ -86,7 +86,11 @@ export class CliDeliveryStream {
     presence.opened(this.destination.id);
     this.every(CLI_HEARTBEAT_MS, () => void this.seen('open'));
     this.every(POLL_INTERVAL_MS, () => {
-      void this.checkDestination();
+      // The destinations changed somewhere: a heartbeat now, not in 10 s, says if this one is gone.
+      if (this.deps.routing.current !== this.routingSeen) {
+        this.routingSeen = this.deps.routing.current;
+        void this.seen('open');
+      }
       this.wake();
     });
     this.every(PING_INTERVAL_MS, () => this.out.next({ comment: 'ping' }));
@@ -125,7 +129,10 @@ export class CliDeliveryStream {
     this.timers.push(timer);
   }
 
-  /** Counts the stream as open (`opened`, then `open` on every heartbeat) in every process. */
+  /**
+   * Counts the stream as open (`opened`, then `open` on every heartbeat) in every process, and
+   * ends it when its destination is gone (deleted, or no longer a CLI destination).
+   */
   private seen(change: 'opened' | 'open'): Promise<void> {
     this.seeing = this.seeing.then(async () => {
       try {
@@ -136,19 +143,6 @@ export class CliDeliveryStream {
       }
     });
     return this.seeing;
-  }
-
-  /** Ends the stream if its destination is gone, once the destinations may have changed. */
-  private async checkDestination(): Promise<void> {
-    const generation = this.deps.routing.current;
-    if (generation === this.routingChecked) return;
-    try {
-      const destination = await this.deps.destinations.findById(this.destination.id);
-      if (destination?.type !== 'cli') return this.end();
-      this.routingChecked = generation;
-    } catch (error) {
-      this.deps.logger.warn(`Checking CLI destination failed: ${(error as Error).message}`);
-    }
   }
 
   /** The destination is gone: the response ends, and the teardown (`stop`) follows. */

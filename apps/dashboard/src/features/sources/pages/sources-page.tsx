@@ -16,6 +16,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useState } from 'react';
 import { ConfirmButton } from '../../../components/confirm-button';
 import { EmptyListState, ErrorState, LoadingState } from '../../../components/page-states';
+import { ApiError, isApiErrorBody } from '../../../lib/api-client';
 import { formatBytes, formatDuration } from '../../../lib/format';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { SourceForm, VERIFICATION_LABELS } from '../components/source-form';
@@ -146,11 +147,10 @@ function notifyTestOutcome(name: string, { eventId, statusCode, body }: SourceTe
     notifySuccess('Test event accepted', `${name} answered ${statusCode}: ${event}`);
     return;
   }
-  const message =
-    typeof body === 'object' && body !== null && 'message' in body
-      ? String(body.message)
-      : String(body);
-  notifyError(`Test event answered ${statusCode}`, new Error(message));
+  const refusal = isApiErrorBody(body)
+    ? new ApiError(body)
+    : new Error(typeof body === 'string' ? body : JSON.stringify(body));
+  notifyError(`Test event answered ${statusCode}`, refusal);
 }
 
 function SourceRow({ source, onEdit, onDelete }: RowProps) {
