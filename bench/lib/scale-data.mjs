@@ -51,9 +51,9 @@ WITH e AS (
   ) x
   RETURNING id, created_at, last_status_code
 )
-INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms,
-                      response_headers, response_body)
-SELECT gen_random_uuid(), d.id, 1, d.created_at + interval '10 milliseconds', $7::text,
+INSERT INTO attempts (id, delivery_id, destination_id, n, at, url, request_headers, status_code,
+                      duration_ms, response_headers, response_body)
+SELECT gen_random_uuid(), d.id, $4::uuid, 1, d.created_at + interval '10 milliseconds', $7::text,
        '{"Content-Type":"application/json","X-GitHub-Event":"push"}'::jsonb, d.last_status_code,
        5 + (random() * 120)::int, '{"content-type":"text/plain"}'::jsonb, convert_to('ok', 'UTF8')
 FROM d`;

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { RoutingChanges } from '../src/database/routing-changes';
 import { CLAIM_BY_ID_SQL, CLAIM_DUE_SQL } from '../src/modules/deliveries/deliveries.repository';
+import { DestinationsRepository } from '../src/modules/destinations/destinations.repository';
+import { StatsRepository } from '../src/modules/stats/stats.repository';
+import { statsWindow } from '../src/modules/stats/stats-window';
 import { truncateAll, withDb } from './helpers';
 
 interface PlanNode {
@@ -135,6 +140,86 @@ describe('query plans', () => {
       expect(onFull).toEqual(walk);
       expectReadsByKey(await plan());
       expect(onFull.filter((n) => n.startsWith('Sort') || n === 'Seq Scan deliveries')).toEqual([]);
+    });
+  });
+
+  /**
+   * A stand-in for the repositories' DataSource: each statement is planned on `c` (EXPLAIN, with
+   * its parameters), not run, and answers no rows.
+   */
+  function planning(c: Client, plans: PlanNode[]): DataSource {
+    return {
+      getRepository: () => ({}),
+      query: async (sql: string, args: unknown[]) => {
+        const explained = await c.query<{ 'QUERY PLAN': { Plan: PlanNode }[] }>(
+          `EXPLAIN (FORMAT JSON) ${sql}`,
+          args,
+        );
+        plans.push(explained.rows[0]['QUERY PLAN'][0].Plan);
+        return [];
+      },
+    } as unknown as DataSource;
+  }
+
+  /** 30 days of attempts (one an hour, of 3 destinations' deliveries), vacuumed and analysed. */
+  async function attemptHistory(c: Client): Promise<string[]> {
+    const { rows } = await c.query<{ id: string }>(
+      `WITH s AS (
+         INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
+         VALUES (gen_random_uuid(), 'Plan', 'plan', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id
+       ), t AS (
+         INSERT INTO destinations (id, name, url, timeout_ms, retry)
+         SELECT gen_random_uuid(), 'Plan ' || i, 'http://127.0.0.1:9/hook', 10000, '{}'
+         FROM generate_series(1, 3) i RETURNING id
+       ), e AS (
+         INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, size, status)
+         SELECT gen_random_uuid(), s.id, now() - make_interval(hours => i), 'POST', '/', '', '[]',
+                '\\x7b7d', 2, 'accepted'
+         FROM s, generate_series(0, 719) i RETURNING id, received_at
+       ), d AS (
+         INSERT INTO deliveries (id, event_id, destination_id, status, attempt_count)
+         SELECT gen_random_uuid(), e.id, t.id, 'failed', 1 FROM e, t RETURNING id, event_id, destination_id
+       ), a AS (
+         INSERT INTO attempts (id, delivery_id, destination_id, n, at, url, request_headers, status_code, duration_ms)
+         SELECT gen_random_uuid(), d.id, d.destination_id, 1, e.received_at, 'http://127.0.0.1:9/hook', '{}', 503, 12
+         FROM d JOIN e ON e.id = d.event_id
+       )
+       SELECT id FROM t`,
+    );
+    await c.query('VACUUM (ANALYZE) sources, destinations, events, deliveries, attempts');
+    return rows.map((r) => r.id);
+  }
+
+  /** Each plan's reads, as "<node> <index or table>". */
+  const readsOf = (plans: PlanNode[]) =>
+    plans.flatMap(nodesOf).flatMap((n) => {
+      const what = n['Index Name'] ?? n['Relation Name'];
+      return what ? [`${n['Node Type']} ${what}`] : [];
+    });
+
+  it("the Overview's failing destinations and the destinations' tallies read the attempts' index alone, never the deliveries", async () => {
+    await withDb(async (c) => {
+      const destinations = await attemptHistory(c);
+      const plans: PlanNode[] = [];
+      const window = statsWindow('24h', new Date());
+      await new StatsRepository(planning(c, plans)).topFailingDestinations(window, {}, 5);
+      await new StatsRepository(planning(c, plans)).topFailingDestinations(
+        window,
+        { destinationId: destinations[0] },
+        5,
+      );
+      await new DestinationsRepository(planning(c, plans), {} as RoutingChanges).tallyAttempts(
+        destinations,
+        new Date(Date.now() - 86_400_000),
+      );
+      expect(plans).toHaveLength(3);
+      const reads = readsOf(plans);
+      // Before, the window's attempts were joined to their deliveries: a scan of that table.
+      expect(reads.filter((r) => r.includes('deliveries'))).toEqual([]);
+      // The window is a range of the covering index, read without the attempts' rows; only
+      // the latest failure's error, for each destination kept, is looked up in the table.
+      expect(reads).toContain('Index Only Scan attempts_at_idx');
+      expect(reads.filter((r) => r.startsWith('Seq Scan attempts'))).toEqual([]);
     });
   });
 });

@@ -167,8 +167,9 @@ describe('the recent success rate of destinations', () => {
       );
       for (const [i, a] of attempts.entries()) {
         await db.query(
-          `INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms)
-           VALUES ($1, $2, $3, now() - make_interval(mins => $4), 'http://127.0.0.1:9/hook', '{}', $5, $6)`,
+          `INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms,
+                                 destination_id)
+           VALUES ($1, $2, $3, now() - make_interval(mins => $4), 'http://127.0.0.1:9/hook', '{}', $5, $6, $7)`,
           [
             randomUUID(),
             deliveryId,
@@ -176,6 +177,7 @@ describe('the recent success rate of destinations', () => {
             Math.round(a.hoursAgo * 60),
             a.statusCode,
             a.durationMs,
+            destinationId,
           ],
         );
       }
@@ -229,29 +231,41 @@ describe('the recent success rate of destinations', () => {
     expect(((await patched.json()) as DestinationResponse).recentAttempts).toEqual(byName.Busy);
   });
 
-  it('counts the attempts the worker records', async () => {
-    const target = await Target.start(Target.statuses(200));
-    targets.push(target);
-    const destination = await createDestination({ url: target.url() });
+  it('counts the attempts the worker records, succeeded and failed', async () => {
+    const ok = await Target.start(Target.statuses(200));
+    const failing = await Target.start(Target.statuses(503));
+    targets.push(ok, failing);
+    const destination = await createDestination({ url: ok.url() });
+    // A failure is recorded by another statement than a success (one transaction, with health).
+    const broken = await createDestination({ name: 'Broken', url: failing.url() });
     const slug = `w${randomUUID().slice(0, 8)}`;
     const source = await post<{ id: string }>('/api/v1/sources', { name: 'Src', slug });
     await post('/api/v1/connections', { sourceId: source.id, destinationId: destination.id });
+    await post('/api/v1/connections', { sourceId: source.id, destinationId: broken.id });
 
     await ingest(slug);
 
-    const recent = await eventually(
-      async () => {
-        const d = await get<DestinationResponse>(`/api/v1/destinations/${destination.id}`);
-        return d.recentAttempts.attempts > 0 && d.recentAttempts;
-      },
-      10_000,
-      'the attempt to be counted',
-    );
-    expect(recent).toEqual({
+    const recentOf = (id: string) =>
+      eventually(
+        async () => {
+          const d = await get<DestinationResponse>(`/api/v1/destinations/${id}`);
+          return d.recentAttempts.attempts > 0 && d.recentAttempts;
+        },
+        10_000,
+        'the attempt to be counted',
+      );
+    expect(await recentOf(destination.id)).toEqual({
       windowHours: 24,
       attempts: 1,
       succeeded: 1,
       successRate: 1,
+      p50DurationMs: expect.any(Number),
+    });
+    expect(await recentOf(broken.id)).toEqual({
+      windowHours: 24,
+      attempts: 1,
+      succeeded: 0,
+      successRate: 0,
       p50DurationMs: expect.any(Number),
     });
   });

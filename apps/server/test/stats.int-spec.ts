@@ -83,9 +83,19 @@ async function insertDelivery(
   );
   for (const [i, a] of attempts.entries()) {
     await c.query(
-      `INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms, error)
-       VALUES ($1, $2, $3, $4, 'http://127.0.0.1:9/hook', '{}', $5, $6, $7)`,
-      [randomUUID(), deliveryId, i + 1, a.at, a.status, a.ms ?? 100, a.error ?? null],
+      `INSERT INTO attempts (id, delivery_id, n, at, url, request_headers, status_code, duration_ms, error,
+                             destination_id)
+       VALUES ($1, $2, $3, $4, 'http://127.0.0.1:9/hook', '{}', $5, $6, $7, $8)`,
+      [
+        randomUUID(),
+        deliveryId,
+        i + 1,
+        a.at,
+        a.status,
+        a.ms ?? 100,
+        a.error ?? null,
+        destinationId,
+      ],
     );
   }
 }

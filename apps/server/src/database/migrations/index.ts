@@ -6,6 +6,7 @@ import { CliDestinations1764200000000 } from './1764200000000-CliDestinations';
 import { ScaleIndexes1764300000000 } from './1764300000000-ScaleIndexes';
 import { RoutingNotify1764400000000 } from './1764400000000-RoutingNotify';
 import { CliStreams1764500000000 } from './1764500000000-CliStreams';
+import { AttemptsDestination1764600000000 } from './1764600000000-AttemptsDestination';
 
 /** Listed by hand, not globbed: the server is bundled, and the order is reviewed. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   ScaleIndexes1764300000000,
   RoutingNotify1764400000000,
   CliStreams1764500000000,
+  AttemptsDestination1764600000000,
 ];

@@ -9,6 +9,10 @@ export class AttemptEntity {
   @Column('uuid', { name: 'delivery_id' })
   deliveryId!: string;
 
+  /** The delivery's destination, copied (null for an ad-hoc URL): the Overview groups by it. */
+  @Column('uuid', { name: 'destination_id', nullable: true })
+  destinationId!: string | null;
+
   @Column('integer')
   n!: number;
 

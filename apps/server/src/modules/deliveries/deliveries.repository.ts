@@ -215,6 +215,13 @@ const ATTEMPT_COLUMN_NAMES = [
 ];
 
 /**
+ * The last column of every attempt written: its delivery's destination, read from the delivery
+ * (the stats group attempts by it; see the AttemptsDestination migration).
+ */
+const destinationOf = (deliveryId: string) =>
+  `(SELECT destination_id FROM deliveries WHERE id = ${deliveryId})`;
+
+/**
  * Successes recorded together (see `recordSuccesses`), given as one JSON array of rows
  * (`successRow`): one statement text whatever the group's size, so it is prepared and planned
  * once per connection, where a VALUES list of parameters is a new text for every size.
@@ -226,10 +233,10 @@ const RECORD_SUCCESSES_SQL = `WITH x AS (
       response_body_base64 text, response_body_truncated boolean,
       status text, next_attempt_at timestamptz, destination_id uuid)
   ), a AS (
-    INSERT INTO attempts (id, ${ATTEMPT_COLUMN_NAMES.join(', ')})
+    INSERT INTO attempts (id, ${ATTEMPT_COLUMN_NAMES.join(', ')}, destination_id)
     SELECT gen_random_uuid(), delivery_id, n, at, url, request_headers, status_code, duration_ms,
            error, error_kind, response_headers, decode(response_body_base64, 'base64'),
-           response_body_truncated
+           response_body_truncated, ${destinationOf('x.delivery_id')}
     FROM x
     ON CONFLICT (delivery_id, n) DO NOTHING
     RETURNING delivery_id, n
@@ -543,8 +550,8 @@ export class DeliveriesRepository {
       }
       const columns = ATTEMPT_COLUMN_NAMES;
       const inserted: unknown[] = await tx.query(
-        `INSERT INTO attempts (id, ${columns.join(', ')})
-         VALUES (gen_random_uuid(), ${columns.map((_, i) => `$${i + 1}`).join(', ')})
+        `INSERT INTO attempts (id, ${columns.join(', ')}, destination_id)
+         VALUES (gen_random_uuid(), ${columns.map((_, i) => `$${i + 1}`).join(', ')}, ${destinationOf('$1::uuid')})
          ON CONFLICT (delivery_id, n) DO NOTHING RETURNING id`,
         attemptValues(a),
       );

@@ -74,23 +74,18 @@ function eventsIn(w: WindowSql, scope: StatsScope, arg: Arg): string {
 }
 
 /**
- * `FROM … WHERE …` of the attempts in the window and scope, as `a`, joined to their delivery `d`
- * when the scope or `withDelivery` needs it. Unscoped, the window is a range of attempts_at_idx,
- * which holds the columns read here (an index-only scan); the join would visit every attempt's
- * delivery (or hash the whole deliveries table) for nothing, as every attempt has one.
+ * `FROM … WHERE …` of the attempts in the window and scope, as `a`. Unscoped or scoped to a
+ * destination, the window is a range of attempts_at_idx, which holds every column read here
+ * (outcome, duration, destination): an index-only scan. Scoped to a source, each attempt's
+ * delivery (`d`) is joined to find its event.
  */
-function attemptsIn(w: WindowSql, scope: StatsScope, arg: Arg, withDelivery = false): string {
+function attemptsIn(w: WindowSql, scope: StatsScope, arg: Arg): string {
   const where = [`a.at >= ${w.since}`, `a.at <= ${w.until}`];
-  if (scope.destinationId) where.push(`d.destination_id = ${arg(scope.destinationId)}`);
-  if (scope.sourceId) {
-    where.push(`EXISTS (SELECT 1 FROM events e
-      WHERE e.id = d.event_id AND e.source_id = ${arg(scope.sourceId)})`);
-  }
-  const join =
-    withDelivery || scope.destinationId || scope.sourceId
-      ? 'JOIN deliveries d ON d.id = a.delivery_id'
-      : '';
-  return `FROM attempts a ${join} WHERE ${where.join(' AND ')}`;
+  if (scope.destinationId) where.push(`a.destination_id = ${arg(scope.destinationId)}`);
+  if (!scope.sourceId) return `FROM attempts a WHERE ${where.join(' AND ')}`;
+  where.push(`EXISTS (SELECT 1 FROM events e
+    WHERE e.id = d.event_id AND e.source_id = ${arg(scope.sourceId)})`);
+  return `FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE ${where.join(' AND ')}`;
 }
 
 /** Zero-count rows, one per bucket from `since` through the one holding `until`, oldest first. */
@@ -176,12 +171,12 @@ export class StatsRepository {
     const w = windowSql(window, arg);
     return this.dataSource.query(
       `WITH per AS (
-         SELECT d.destination_id AS id,
+         SELECT a.destination_id AS id,
                 count(*) FILTER (WHERE ${FAILED})::int AS failed,
                 count(*)::int AS total,
                 max(a.at) FILTER (WHERE ${FAILED}) AS last_failed_at
-         ${attemptsIn(w, scope, arg, true)} AND d.destination_id IS NOT NULL
-         GROUP BY d.destination_id
+         ${attemptsIn(w, scope, arg)} AND a.destination_id IS NOT NULL
+         GROUP BY a.destination_id
          HAVING count(*) FILTER (WHERE ${FAILED}) > 0
        )
        SELECT per.id, dst.name, per.failed AS "failedAttempts", per.total AS attempts,
@@ -190,8 +185,8 @@ export class StatsRepository {
        JOIN destinations dst ON dst.id = per.id AND dst.deleted_at IS NULL
        CROSS JOIN LATERAL (
          SELECT coalesce(a.error, 'HTTP ' || a.status_code) AS error
-         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-         WHERE a.at = per.last_failed_at AND d.destination_id = per.id AND ${FAILED}
+         FROM attempts a
+         WHERE a.at = per.last_failed_at AND a.destination_id = per.id AND ${FAILED}
          ORDER BY a.n DESC
          LIMIT 1
        ) last
