@@ -44,7 +44,9 @@ const runDir = join(benchDir, '.run', String(process.pid));
 const seconds = (name, fallback) => Number(process.env[name] ?? fallback);
 const QUICK = process.env.BENCH_QUICK === '1';
 const WARMUP_S = seconds('BENCH_WARMUP_S', 2);
-const MEASURE_S = seconds('BENCH_MEASURE_S', 8);
+const MEASURE_S = seconds('BENCH_MEASURE_S', 6);
+/** Ingest rounds: each measures every server once, in turn, so a slow minute hits all of them. */
+const ROUNDS = seconds('BENCH_ROUNDS', 3);
 const SOAK_S = seconds('BENCH_SOAK_S', 60);
 const E2E_S = 20;
 const STEADY_RATE = 200;
@@ -65,10 +67,16 @@ const report = {
   startedAt: new Date().toISOString(),
   durationSeconds: null,
   quick: QUICK,
-  settings: { warmupSeconds: WARMUP_S, measureSeconds: MEASURE_S, soakSeconds: SOAK_S },
+  settings: {
+    warmupSeconds: WARMUP_S,
+    measureSeconds: MEASURE_S,
+    rounds: ROUNDS,
+    soakSeconds: SOAK_S,
+  },
   machine: null,
   code: null,
-  ingest: { bodyBytes: BODY_BYTES, rows: [] },
+  /** `runs`: every measurement, by round; `rows`: one per server, scenario and connections. */
+  ingest: { bodyBytes: BODY_BYTES, runs: [], rows: [] },
   forwarding: null,
   endToEnd: null,
   memory: null,
@@ -122,7 +130,7 @@ function productionEnv(database, role, extra = {}) {
 
 // ---------------------------------------------------------------- ingest
 
-async function measureIngest(system, scenario, baseUrl, path, connections) {
+async function measureIngest(system, scenario, baseUrl, path, connections, round = 1) {
   const requests = () => [webhookRequest(path)];
   await runAutocannon({ url: baseUrl, connections, duration: WARMUP_S, requests: requests() });
   const result = await runAutocannon({
@@ -135,23 +143,68 @@ async function measureIngest(system, scenario, baseUrl, path, connections) {
     `  ${system} ${scenario} c=${connections}: ${result.rps} req/s, p50 ${result.p50} ms, ` +
       `p99 ${result.p99} ms${result.errors ? `, ${result.errors} failed ${JSON.stringify(result.statuses)}` : ''}`,
   );
-  const row = { system, scenario, ...result };
-  report.ingest.rows.push(row);
-  return row;
+  report.ingest.runs.push({ system, scenario, round, ...result });
 }
 
-async function baselinesPhase() {
-  for (const name of ['naive', 'limit']) {
-    const database = await newDatabase(name);
-    const service = await start(`${name} baseline`, join(benchDir, 'baselines', `${name}.mjs`), {
-      DATABASE_URL: databaseUrl(database),
-      GITHUB_SECRET: SECRET,
-    });
-    try {
-      for (const c of CONNECTIONS) await measureIngest(name, '–', service.url, '/in/bench', c);
-    } finally {
-      await stop(service);
+/**
+ * Waits until the deliveries of what was ingested have all been made (the next measurement must
+ * not share the machine with this one's backlog); a note says so if that takes over a minute.
+ */
+async function drained(db) {
+  const done = await eventually(async () => (await openDeliveries(db)) === 0, {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    what: 'the deliveries of the 1-connection ingest to be made',
+  }).catch(() => false);
+  if (!done) report.notes.push('Ingest: a 1-connection backlog was not delivered within 60 s.');
+}
+
+/**
+ * The baselines and Hookyard (production, role all) side by side, each with its own database,
+ * measured in turn: in every round, at each connection count, naive, limit, then Hookyard to a
+ * source with no connection and to one with a connection (whose deliveries are then awaited).
+ * The machine's pace drifts over minutes; interleaved, each round's ratios compare servers
+ * measured within the same minute.
+ */
+async function ingestPhase() {
+  const services = [];
+  let db = null;
+  try {
+    const servers = [];
+    for (const name of ['naive', 'limit']) {
+      const database = await newDatabase(name);
+      const service = await start(`${name} baseline`, join(benchDir, 'baselines', `${name}.mjs`), {
+        DATABASE_URL: databaseUrl(database),
+        GITHUB_SECRET: SECRET,
+      });
+      services.push(service);
+      servers.push({ system: name, scenario: '–', service, path: '/in/bench' });
     }
+    const database = await newDatabase('ingest');
+    const hookyard = await start(
+      'Hookyard (production, role all)',
+      serverMain,
+      productionEnv(database, 'all'),
+    );
+    services.push(hookyard);
+    db = pool(database, 1);
+    await setUpIngestSources(hookyard.url, target.url);
+    servers.push(
+      { system: 'hookyard', scenario: 'no connection', service: hookyard, path: '/in/plain' },
+      { system: 'hookyard', scenario: '1 connection', service: hookyard, path: '/in/linked' },
+    );
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`  round ${round} of ${ROUNDS}`);
+      for (const c of CONNECTIONS) {
+        for (const { system, scenario, service, path } of servers) {
+          await measureIngest(system, scenario, service.url, path, c, round);
+          if (path === '/in/linked') await drained(db);
+        }
+      }
+    }
+  } finally {
+    await db?.end();
+    for (const service of services) await stop(service);
   }
 }
 
@@ -162,20 +215,6 @@ async function ingestScenarios(system, service) {
     ['1 connection', '/in/linked'],
   ]) {
     for (const c of CONNECTIONS) await measureIngest(system, scenario, service.url, path, c);
-  }
-}
-
-async function productionIngestPhase() {
-  const database = await newDatabase('ingest');
-  const service = await start(
-    'Hookyard (production, role all)',
-    serverMain,
-    productionEnv(database, 'all'),
-  );
-  try {
-    await ingestScenarios('hookyard', service);
-  } finally {
-    await stop(service);
   }
 }
 
@@ -199,19 +238,60 @@ async function standalonePhase() {
   }
 }
 
-function addRatios() {
-  const rps = (system, c) =>
-    report.ingest.rows.find((r) => r.system === system && r.connections === c)?.rps ?? null;
-  for (const row of report.ingest.rows) {
-    if (row.system !== 'hookyard') continue;
-    const naive = rps('naive', row.connections);
-    const limit = rps('limit', row.connections);
-    row.vsNaive = naive ? round(row.rps / naive, 2) : null;
-    row.vsLimit = limit ? round(row.rps / limit, 2) : null;
+const median = (values) => summarize(values).p50;
+
+/**
+ * One row per server, scenario and connection count: the median over the rounds of req/s and
+ * latency, the failures summed; for Hookyard, the median of each round's ratio to the baseline
+ * measured in that round, and every round's ratio.
+ */
+function summarizeIngest() {
+  const runs = report.ingest.runs;
+  const runOf = (system, connections, round) =>
+    runs.find((r) => r.system === system && r.connections === connections && r.round === round);
+  const rows = new Map();
+  for (const run of runs) {
+    const key = `${run.system}|${run.scenario}|${run.connections}`;
+    if (!rows.has(key)) rows.set(key, []);
+    rows.get(key).push(run);
   }
-  // Baselines first, then Hookyard production, then standalone.
-  const order = ['naive', 'limit', 'hookyard', 'standalone'];
-  report.ingest.rows.sort((a, b) => order.indexOf(a.system) - order.indexOf(b.system));
+  report.ingest.rows = [...rows.values()].map((measured) => {
+    const { system, scenario, connections } = measured[0];
+    const row = {
+      system,
+      scenario,
+      connections,
+      rounds: measured.length,
+      rps: round(median(measured.map((r) => r.rps)), 0),
+      rpsByRound: measured.map((r) => r.rps),
+      p50: round(median(measured.map((r) => r.p50)), 2),
+      p99: round(median(measured.map((r) => r.p99)), 2),
+      errors: measured.reduce((sum, r) => sum + r.errors, 0),
+    };
+    if (system === 'hookyard') {
+      for (const [baseline, field] of [
+        ['naive', 'vsNaive'],
+        ['limit', 'vsLimit'],
+      ]) {
+        const ratios = measured
+          .map((r) => [r.rps, runOf(baseline, connections, r.round)?.rps])
+          .filter(([, b]) => b > 0)
+          .map(([h, b]) => round(h / b, 2));
+        row[field] = ratios.length > 0 ? round(median(ratios), 2) : null;
+        row[`${field}ByRound`] = ratios;
+      }
+    }
+    return row;
+  });
+  // Baselines first, then Hookyard production, then standalone; by scenario, then connections.
+  const systems = ['naive', 'limit', 'hookyard', 'standalone'];
+  const scenarios = ['–', 'no connection', '1 connection'];
+  report.ingest.rows.sort(
+    (a, b) =>
+      systems.indexOf(a.system) - systems.indexOf(b.system) ||
+      scenarios.indexOf(a.scenario) - scenarios.indexOf(b.scenario) ||
+      a.connections - b.connections,
+  );
 }
 
 // ---------------------------------------------------------------- forwarding, e2e, memory
@@ -611,8 +691,7 @@ function describeCode() {
 
 /** [key, title, run]; `BENCH_ONLY=forwarding,scale` runs only those. */
 const phases = [
-  ['baselines', 'ingest baselines (naive, limit)', baselinesPhase],
-  ['ingest', 'Hookyard production ingest', productionIngestPhase],
+  ['ingest', `ingest: naive, limit and Hookyard production, ${ROUNDS} rounds`, ingestPhase],
   ['forwarding', 'forwarding', forwardingPhase],
   ['steady', `end to end and memory (${STEADY_RATE} req/s for ${SOAK_S} s)`, steadyLoadPhase],
   ['standalone', 'Hookyard standalone ingest', standalonePhase],
@@ -689,7 +768,7 @@ try {
   await cleanUp();
 }
 if (failed === undefined) process.exit(1);
-addRatios();
+summarizeIngest();
 report.machine.loadAverageEnd = round(loadavg()[0], 2);
 if (report.machine.loadAverageStart > report.machine.cores / 2)
   report.notes.push(

@@ -58,16 +58,24 @@ const SYSTEM_NAMES = {
   standalone: 'Hookyard standalone (PGlite, in-process delivery)',
 };
 
+/** Each round's values, in order: "1.52 / 1.61 / 1.48". */
+const byRound = (values, format) => (values?.length > 1 ? values.map(format).join(' / ') : '');
+
 function ingestSection(r) {
   const s = r.settings;
   if (r.ingest.rows.length === 0) return [];
+  const rounds = s.rounds ?? 1;
   return [
     `## Ingest`,
     '',
     `POST of a ${r.ingest.bodyBytes}-byte JSON body with a valid \`X-Hub-Signature-256\` and a unique ` +
       `\`X-GitHub-Delivery\`; ${s.warmupSeconds} s warm-up, then ${s.measureSeconds} s measured per row. ` +
-      `req/s and latency (ms) count 2xx answers only; "failed": other answers and socket errors. ` +
-      `"vs" columns: Hookyard req/s ÷ baseline req/s at the same connections.`,
+      `The baselines and Hookyard production are measured in turn, ${rounds} round${rounds > 1 ? 's' : ''}: ` +
+      `each round measures every one of them at 16, then at 64 connections, so a slow minute of the ` +
+      `machine falls on all of them. req/s and latency (ms) count 2xx answers only, the median of the ` +
+      `rounds; "failed": other answers and socket errors, over all rounds. "vs" columns: Hookyard ` +
+      `req/s ÷ the baseline's req/s at the same connections in the same round, the median of the ` +
+      `rounds (each round's in the last column: vs naive, vs limit).`,
     '',
     table(
       [
@@ -80,6 +88,8 @@ function ingestSection(r) {
         'failed',
         'vs naive',
         'vs limit',
+        '<req/s by round',
+        '<vs naive, vs limit by round',
       ],
       r.ingest.rows.map((row) => [
         SYSTEM_NAMES[row.system],
@@ -91,6 +101,10 @@ function ingestSection(r) {
         int(row.errors),
         ratio(row.vsNaive),
         ratio(row.vsLimit),
+        byRound(row.rpsByRound, int),
+        row.vsNaiveByRound?.length > 1
+          ? `${byRound(row.vsNaiveByRound, ratio)}; ${byRound(row.vsLimitByRound, ratio)}`
+          : '',
       ]),
     ),
   ];
