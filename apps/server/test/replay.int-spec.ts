@@ -58,6 +58,17 @@ async function storedEvent(body: string, headers: Record<string, string>): Promi
   return ((await res.json()) as { id: string }).id;
 }
 
+/** The destination stored with each attempt of a delivery, in attempt order. */
+async function attemptDestinations(deliveryId: string): Promise<(string | null)[]> {
+  return withDb(async (c) => {
+    const { rows } = await c.query<{ destinationId: string | null }>(
+      `SELECT destination_id AS "destinationId" FROM attempts WHERE delivery_id = $1 ORDER BY n`,
+      [deliveryId],
+    );
+    return rows.map((r) => r.destinationId);
+  });
+}
+
 async function destination(url: string, fields: Record<string, unknown> = {}): Promise<string> {
   const d = await post<{ id: string }>('/api/v1/destinations', {
     name: 'Dst',
@@ -145,6 +156,8 @@ describe('edit and replay', () => {
 
     expect(delivery).toMatchObject({ edited: false, override: null });
     expect(t.received[0].body.toString()).toBe(ORIGINAL_BODY);
+    // An ad-hoc URL has no destination: its attempt counts for none in the stats.
+    expect(await attemptDestinations(deliveryId)).toEqual([null]);
   });
 
   it('sends the same edit again on every retry of the edited delivery', async () => {
@@ -170,6 +183,12 @@ describe('edit and replay', () => {
       expect(got.headers['x-edited']).toBe('again');
     }
     expect(t.received.map((r) => r.headers['x-hookyard-attempt'])).toEqual(['1', '2', '3']);
+    // Failed and succeeded attempts (stored by different statements) carry the destination.
+    expect(await attemptDestinations(deliveryId)).toEqual([
+      destinationId,
+      destinationId,
+      destinationId,
+    ]);
   });
 
   it('signs the edited body for a destination with a signing secret', async () => {

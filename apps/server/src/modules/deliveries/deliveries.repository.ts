@@ -194,7 +194,10 @@ interface ClaimRequest {
 
 interface RecordRequest {
   attempt: AttemptRecord;
-  /** The destination whose failure count a recorded success resets (none for an ad-hoc URL). */
+  /**
+   * The delivery's destination, as its claim read it (none for an ad-hoc URL): stored with the
+   * attempt, and the one whose failure count a recorded success resets.
+   */
   destinationId: string | null;
 }
 
@@ -215,8 +218,8 @@ const ATTEMPT_COLUMN_NAMES = [
 ];
 
 /**
- * The last column of every attempt written: its delivery's destination, read from the delivery
- * (the stats group attempts by it; see the AttemptsDestination migration).
+ * An attempt's destination, read from its delivery (the stats group attempts by it; see the
+ * AttemptsDestination migration). Grouped successes carry it instead: their claim read it.
  */
 const destinationOf = (deliveryId: string) =>
   `(SELECT destination_id FROM deliveries WHERE id = ${deliveryId})`;
@@ -236,7 +239,7 @@ const RECORD_SUCCESSES_SQL = `WITH x AS (
     INSERT INTO attempts (id, ${ATTEMPT_COLUMN_NAMES.join(', ')}, destination_id)
     SELECT gen_random_uuid(), delivery_id, n, at, url, request_headers, status_code, duration_ms,
            error, error_kind, response_headers, decode(response_body_base64, 'base64'),
-           response_body_truncated, ${destinationOf('x.delivery_id')}
+           response_body_truncated, destination_id
     FROM x
     ON CONFLICT (delivery_id, n) DO NOTHING
     RETURNING delivery_id, n
