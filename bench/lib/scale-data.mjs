@@ -1,8 +1,11 @@
 // Stored events for the scale tests, generated inside PostgreSQL with generate_series
 // straight into Hookyard's tables (columns: apps/server/src/database/migrations).
 //
-// Events are GitHub-like pushes (~1 KB body, 6 headers) spread uniformly over the last 30
-// days across the given sources; 2 % are rejected (bad signature). Accepted events of
+// Events are GitHub-like pushes (~1 KB body, 6 headers) spread evenly over the last 30 days
+// across the given sources, and written oldest first, as ingest writes them: the newest events
+// share heap pages, as they do in production (written in random order, each of the newest 51,000
+// rows that a text search reads sat on a page of its own, a random read each). Each call spreads
+// its events over the same 30 days. 2 % are rejected (bad signature). Accepted events of
 // the last 3 days also get their delivery and one attempt (3 % of them answered 502):
 // what the 24 h Overview reads. Older events have no delivery rows; it keeps a million
 // events within a minute here.
@@ -24,7 +27,9 @@ WITH e AS (
   INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, content_type,
                       size, source_ip, status, rejection, dedupe_key)
   SELECT gen_random_uuid(), ($3::uuid[])[1 + i % cardinality($3::uuid[])],
-         now() - random() * interval '30 days', 'POST', '/', '',
+         -- Oldest first, spread evenly over the 30 days: in time order, as ingest writes them.
+         now() - ($9::int - i + random()) / ($9::int - $8::int + 1) * interval '30 days',
+         'POST', '/', '',
          ('[["Host","hooks.example.com"],["User-Agent","GitHub-Hookshot/7a1c2e4"],'
           || '["Content-Type","application/json"],["X-GitHub-Event","push"],'
           || '["X-GitHub-Delivery","' || k.key || '"],'
@@ -116,7 +121,7 @@ export async function addEvents(db, { from, to, sourceIds, destinationId, destin
   const chunks = [];
   for (let lo = from; lo <= to; lo += per) {
     const params = [lo, Math.min(to, lo + per - 1), sourceIds, destinationId];
-    chunks.push([INSERT, [...params, BODY_HEAD, BODY_MIDDLE, destinationUrl]]);
+    chunks.push([INSERT, [...params, BODY_HEAD, BODY_MIDDLE, destinationUrl, from, to]]);
   }
   await inParallel(db, chunks);
 
