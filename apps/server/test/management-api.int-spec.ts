@@ -900,6 +900,22 @@ describe('events', () => {
     expect(ids(await listEvents({ q: word }))).toEqual([expected]);
   });
 
+  it('matches the path, query and headers whatever the case, the body byte for byte, and no word across two fields', async () => {
+    const shipped = await ingest('ev', {
+      path: '/Orders/Shipped?Region=EU',
+      headers: { 'X-Tenant': 'ACME-Corp' },
+    });
+    const dhl = await ingest('ev', { body: '{"carrier":"dhl"}' });
+    await ingest('ev', { path: '/gir?affe=1' });
+    for (const q of ['orders/SHIPPED', 'region=eu', 'X-TENANT', 'acme-corp']) {
+      expect({ q, found: ids(await listEvents({ q })) }).toEqual({ q, found: [shipped] });
+    }
+    expect(ids(await listEvents({ q: 'dhl' }))).toEqual([dhl]);
+    expect(ids(await listEvents({ q: 'DHL' }))).toEqual([]);
+    // The path ends "gir", the query starts "affe": one field each, never one word.
+    expect(ids(await listEvents({ q: 'giraffe' }))).toEqual([]);
+  });
+
   it('treats LIKE wildcards in q as plain characters', async () => {
     await ingest('ev', { body: '{"a":1}' });
     const percent = await ingest('ev', { body: '{"discount":"50%"}' });

@@ -18,6 +18,7 @@ export const listEventsQuerySchema = z
   .object({
     sourceId: uuidSchema.optional(),
     status: z.enum(EVENT_STATUSES).optional(),
+    /** Text search: path, query, dedupe key and headers ignoring ASCII case; the body byte for byte. */
     q: z.string().min(1).max(200).optional(),
     since: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional(),
     until: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time' }).optional(),
