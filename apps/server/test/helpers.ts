@@ -85,6 +85,11 @@ export async function startServer(
 }
 
 /** A plain connection of its own: what another process would see. */
+/** An INSERT of a source named and slugged `slug`, with no verification, returning its id (a CTE's body). */
+export const insertSourceSql = (slug: string) =>
+  `INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
+   VALUES (gen_random_uuid(), '${slug}', '${slug}', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id`;
+
 export async function withDb<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: testDatabaseUrl() });
   await client.connect();

@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { AttemptsDestination1764600000000 } from '../src/database/migrations/1764600000000-AttemptsDestination';
-import { truncateAll, withDb } from './helpers';
+import { insertSourceSql, truncateAll, withDb } from './helpers';
 
 beforeEach(() => truncateAll());
 
@@ -19,8 +19,7 @@ describe('migrations that rewrite stored rows', () => {
         await migration.down(runnerOf(c));
         const { rows } = await c.query<{ destination: string; routed: string; adHoc: string }>(
           `WITH s AS (
-             INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
-             VALUES (gen_random_uuid(), 'M', 'm', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id
+             ${insertSourceSql('m')}
            ), t AS (
              INSERT INTO destinations (id, name, url, timeout_ms, retry)
              VALUES (gen_random_uuid(), 'M', 'http://127.0.0.1:9/hook', 10000, '{}') RETURNING id

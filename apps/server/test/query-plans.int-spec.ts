@@ -6,7 +6,7 @@ import { CLAIM_BY_ID_SQL, CLAIM_DUE_SQL } from '../src/modules/deliveries/delive
 import { DestinationsRepository } from '../src/modules/destinations/destinations.repository';
 import { StatsRepository } from '../src/modules/stats/stats.repository';
 import { statsWindow } from '../src/modules/stats/stats-window';
-import { truncateAll, withDb } from './helpers';
+import { insertSourceSql, truncateAll, withDb } from './helpers';
 
 interface PlanNode {
   'Node Type': string;
@@ -82,8 +82,7 @@ describe('query plans', () => {
   async function dueBacklog(c: Client): Promise<string[]> {
     const { rows } = await c.query<{ id: string }>(
       `WITH s AS (
-         INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
-         VALUES (gen_random_uuid(), 'Plan', 'plan', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id
+         ${insertSourceSql('plan')}
        ), t AS (
          INSERT INTO destinations (id, name, url, timeout_ms, retry)
          VALUES (gen_random_uuid(), 'Plan', 'http://127.0.0.1:9/hook', 10000, '{}') RETURNING id
@@ -165,8 +164,7 @@ describe('query plans', () => {
   async function attemptHistory(c: Client): Promise<string[]> {
     const { rows } = await c.query<{ id: string }>(
       `WITH s AS (
-         INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
-         VALUES (gen_random_uuid(), 'Plan', 'plan', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id
+         ${insertSourceSql('plan')}
        ), t AS (
          INSERT INTO destinations (id, name, url, timeout_ms, retry)
          SELECT gen_random_uuid(), 'Plan ' || i, 'http://127.0.0.1:9/hook', 10000, '{}'

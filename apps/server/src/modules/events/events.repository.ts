@@ -245,10 +245,10 @@ export class EventsRepository {
     if (filter.q) {
       const like = arg(`%${escapeLike(filter.q)}%`);
       const bytes = arg(Buffer.from(filter.q, 'utf8'));
-      // Path, query, dedupe key and headers (ASCII on the wire) in one ILIKE, lines apart so that
-      // no match spans two of them, under the C collation: it folds ASCII letters only, a third
-      // cheaper than the database's UTF-8 case folding, four ILIKEs, each with its own lower().
-      // The body is bytes, matched exactly.
+      // Path, query, dedupe key and headers (ASCII on the wire) in one ILIKE, a line apart so that
+      // no match spans two of them, under the C collation, which folds ASCII letters only: a third
+      // cheaper than four ILIKEs, each folding its field by the database's UTF-8 rules. The body
+      // is bytes, matched exactly.
       where.push(
         `(concat_ws(E'\\n', path, query, dedupe_key, headers::text) COLLATE "C" ILIKE ${like}
           OR position(${bytes}::bytea IN body) > 0)`,
