@@ -77,12 +77,12 @@ describe('SourcesPage', () => {
   it('sends a test event and says what the provider would have been answered', async () => {
     const api = setUp();
     const { user } = renderWithProviders(<SourcesPage />);
+    const sendTestTo = async (name: string) =>
+      user.click(
+        within(await rowOf(name)).getByRole('button', { name: `Send test event to ${name}` }),
+      );
 
-    await user.click(
-      within(await rowOf('Repo hooks')).getByRole('button', {
-        name: 'Send test event to Repo hooks',
-      }),
-    );
+    await sendTestTo('Repo hooks');
     expect(await screen.findByText('Test event accepted')).toBeInTheDocument();
     expect(
       screen.getByText('Repo hooks answered 202: event 1a2b3c4d, in Events'),
@@ -92,11 +92,7 @@ describe('SourcesPage', () => {
       expect.objectContaining({ method: 'POST' }),
     );
 
-    await user.click(
-      within(await rowOf('Slack app')).getByRole('button', {
-        name: 'Send test event to Slack app',
-      }),
-    );
+    await sendTestTo('Slack app');
     expect(await screen.findByText('Test event answered 429')).toBeInTheDocument();
     expect(
       screen.getByText('Source "slack" accepts at most 5 requests per second'),
