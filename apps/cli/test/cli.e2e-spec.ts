@@ -346,11 +346,18 @@ describe('listen', () => {
     const local = await target();
     const cli = listen([source.slug, '--forward-to', local.url('/deleted')]);
     await cli.ready();
-    const destinations = await hookyard.api<Page<DestinationResponse>>('/api/v1/destinations');
-    const mine = destinations.data.find((d) => d.cli?.forwardTo === local.url('/deleted'));
-    expect(mine?.cli?.connected).toBe(true);
+    // "Ready" follows the registration; the stream opens just after it.
+    const mine = await eventually(
+      async () => {
+        const destinations = await hookyard.api<Page<DestinationResponse>>('/api/v1/destinations');
+        const found = destinations.data.find((d) => d.cli?.forwardTo === local.url('/deleted'));
+        return found?.cli?.connected ? found : undefined;
+      },
+      10_000,
+      'the CLI destination to show connected',
+    );
 
-    const deleted = await fetch(`${hookyard.url}/api/v1/destinations/${mine?.id}`, {
+    const deleted = await fetch(`${hookyard.url}/api/v1/destinations/${mine.id}`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${hookyard.token}` },
     });
