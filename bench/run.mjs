@@ -322,23 +322,21 @@ async function ingestUpTo(service, path, count, maxSeconds) {
   return accepted;
 }
 
-function runForwardBaseline(targetUrl) {
+/** Runs a forwarding baseline script of bench/baselines; resolves with its JSON line, if any. */
+function runForwardBaseline(file, args, env) {
   return new Promise((resolve, reject) => {
     const child = track(
-      spawn(process.execPath, [join(benchDir, 'baselines', 'forward.mjs')], {
-        env: {
-          ...process.env,
-          TARGET_URL: targetUrl,
-          COUNT: String(FORWARD_COUNT),
-          CONCURRENCY: String(WORKER_CONCURRENCY),
-        },
+      spawn(process.execPath, [join(benchDir, 'baselines', file), ...args], {
+        env: { ...process.env, COUNT: String(FORWARD_COUNT), ...env },
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
     );
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`forward.mjs exited with ${code}`)),
+      code === 0
+        ? resolve(out.trim() ? JSON.parse(out) : null)
+        : reject(new Error(`${file} exited with ${code}`)),
     );
   });
 }
@@ -351,6 +349,37 @@ function perDelivery(cpuSeconds, count) {
   );
   ms.total = round(Object.values(cpuSeconds).reduce((sum, s) => sum + s, 0) * (1000 / count), 3);
   return ms;
+}
+
+/** CPU used so far by PostgreSQL, Redis and the processes in `pids` ({ label: pid }). */
+const forwardingCpu = (pids) => cpuTimes({ pids, names: ['postgres', 'redis-server'] });
+
+/**
+ * Runs a forwarding baseline (`run`: its script) and reads the target's receipts: rate, and CPU
+ * per delivery of the sender, the target, Redis and PostgreSQL (as the script counted it, when
+ * it did: its own backends have exited by the time it ends).
+ */
+async function measureForwardBaseline(label, run) {
+  const before = forwardingCpu({ target: target.pid });
+  const script = await run();
+  const stats = await target.stats();
+  const cpu = cpuSpent(before, forwardingCpu({ target: target.pid }));
+  if (cpu) {
+    cpu.sender = script.cpuSeconds;
+    if (script.postgresCpuSeconds !== undefined) cpu.postgres = script.postgresCpuSeconds;
+  }
+  const steady = (stats.last - stats.first) / 1000;
+  const result = {
+    received: stats.count,
+    failed: script.failed,
+    seconds: round(steady, 3),
+    perSecond: round((stats.count - 1) / steady, 0),
+    scriptSeconds: round(script.ms / 1000, 3),
+    headerCount: stats.headerCount,
+    cpuMsPerDelivery: perDelivery(cpu, stats.count),
+  };
+  log(`  ${label}: ${result.perSecond} deliveries/s (${result.seconds} s)`);
+  return result;
 }
 
 async function forwardingPhase() {
@@ -386,8 +415,7 @@ async function forwardingPhase() {
         HOOKYARD_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
       }),
     );
-    const cpuOf = (pids) => cpuTimes({ pids, names: ['postgres', 'redis-server'] });
-    const cpuBefore = cpuOf({ worker: worker.pid, target: target.pid });
+    const cpuBefore = forwardingCpu({ worker: worker.pid, target: target.pid });
     let hookyard;
     try {
       const drained = await eventually(async () => (await target.stats()).count >= queued, {
@@ -396,7 +424,7 @@ async function forwardingPhase() {
         what: `the target to receive ${queued} deliveries`,
       }).catch(() => false);
       const stats = await target.stats();
-      const cpu = cpuSpent(cpuBefore, cpuOf({ worker: worker.pid, target: target.pid }));
+      const cpu = cpuSpent(cpuBefore, forwardingCpu({ worker: worker.pid, target: target.pid }));
       let dbDoneAt = null;
       if (drained) {
         dbDoneAt = await eventually(
@@ -429,28 +457,27 @@ async function forwardingPhase() {
 
     // 3. Baseline: the same requests, same client and concurrency, nothing stored.
     await target.reset();
-    const baselineBefore = cpuOf({ target: target.pid });
-    const script = await runForwardBaseline(target.url);
-    const stats = await target.stats();
-    const baselineCpu = cpuSpent(baselineBefore, cpuOf({ target: target.pid }));
-    if (baselineCpu) baselineCpu.sender = script.cpuSeconds;
-    const steady = (stats.last - stats.first) / 1000;
-    const baseline = {
-      received: stats.count,
-      failed: script.failed,
-      seconds: round(steady, 3),
-      perSecond: round((stats.count - 1) / steady, 0),
-      scriptSeconds: round(script.ms / 1000, 3),
-      headerCount: stats.headerCount,
-      cpuMsPerDelivery: perDelivery(baselineCpu, stats.count),
-    };
-    log(`  baseline: ${baseline.perSecond} deliveries/s (${baseline.seconds} s)`);
+    const sendTo = { TARGET_URL: target.url, CONCURRENCY: String(WORKER_CONCURRENCY) };
+    const baseline = await measureForwardBaseline('baseline', () =>
+      runForwardBaseline('forward.mjs', [], sendTo),
+    );
+
+    // 4. Naive durable forwarder: a queue in PostgreSQL, one delivery claimed, sent and recorded
+    // at a time by each of as many loops (its own database, tables shaped like Hookyard's).
+    const naiveDatabase = { DATABASE_URL: databaseUrl(await newDatabase('forward_naive')) };
+    await runForwardBaseline('forward-naive.mjs', ['seed'], naiveDatabase);
+    await target.reset();
+    const naive = await measureForwardBaseline('naive durable forwarder', () =>
+      runForwardBaseline('forward-naive.mjs', [], { ...naiveDatabase, ...sendTo }),
+    );
     report.forwarding = {
       count: FORWARD_COUNT,
       concurrency: WORKER_CONCURRENCY,
       hookyard,
       baseline,
+      naive,
       ratio: round(hookyard.perSecond / baseline.perSecond, 2),
+      ratioNaive: round(hookyard.perSecond / naive.perSecond, 2),
     };
   } finally {
     await db.end();

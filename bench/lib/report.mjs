@@ -114,12 +114,18 @@ function forwardingSection(f, cores) {
   if (!f) return [];
   const h = f.hookyard;
   const b = f.baseline;
+  const n = f.naive;
   return [
     `## Forwarding`,
     '',
     `${int(f.count)} deliveries queued with no worker running (role api), then one worker process ` +
       `(role worker, concurrency ${f.concurrency}) started; the target answers 200 at once. ` +
-      `Rates from the target's first to last receipt; "from start" counts from the worker's spawn.`,
+      `Rates from the target's first to last receipt; "from start" counts from the worker's spawn. ` +
+      `Two baselines send the same requests with the same HTTP client and concurrency: one stores ` +
+      `nothing; the naive durable forwarder keeps the deliveries in PostgreSQL, in tables shaped ` +
+      `like Hookyard's, and per delivery claims the oldest due one (\`FOR UPDATE SKIP LOCKED\`) ` +
+      `with its event in one statement, sends it, and records the attempt and the delivery's state ` +
+      `in another.`,
     '',
     table(
       [
@@ -147,30 +153,47 @@ function forwardingSection(f, cores) {
           '',
           b.headerCount,
         ],
+        ...(n
+          ? [
+              [
+                'naive durable forwarder (a PostgreSQL queue, one delivery at a time per loop)',
+                int(n.perSecond),
+                fmt(n.seconds, 2),
+                '',
+                '',
+                n.headerCount,
+              ],
+            ]
+          : []),
         [`**Hookyard / baseline**`, `**${ratio(f.ratio)}**`, '', '', '', ''],
+        ...(n
+          ? [[`**Hookyard / naive durable**`, `**${ratio(f.ratioNaive)}**`, '', '', '', '']]
+          : []),
       ],
     ),
-    ...cpuTable(h.cpuMsPerDelivery, b.cpuMsPerDelivery, cores),
+    ...cpuTable(h.cpuMsPerDelivery, b.cpuMsPerDelivery, n?.cpuMsPerDelivery, cores),
   ];
 }
 
-/** Where the CPU went, per delivery: the two senders, the target, PostgreSQL and Redis. */
-function cpuTable(hookyard, baseline, cores) {
+/** Where the CPU went, per delivery: the senders, the target, PostgreSQL and Redis. */
+function cpuTable(hookyard, baseline, naive, cores) {
   if (!hookyard || !baseline) return [];
   const ms = (value) => (value === undefined ? '' : fmt(value, 3));
+  const columns = [hookyard, baseline, ...(naive ? [naive] : [])];
+  const row = (label, pick) => [label, ...columns.map((c) => pick(c))];
   return [
     '',
     `CPU time per delivery (user + system, from /proc), in ms: with ${cores} cores, a total of ` +
       `t ms per delivery allows at most ${cores * 1000} / t deliveries/s.`,
     '',
     table(
-      ['<process', 'Hookyard', 'baseline'],
+      ['<process', 'Hookyard', 'baseline', ...(naive ? ['naive durable'] : [])],
       [
-        ['worker / sender', ms(hookyard.worker), ms(baseline.sender)],
-        ['target', ms(hookyard.target), ms(baseline.target)],
-        ['PostgreSQL', ms(hookyard.postgres), ms(baseline.postgres)],
-        ['Redis', ms(hookyard['redis-server']), ms(baseline['redis-server'])],
-        ['**total**', `**${ms(hookyard.total)}**`, `**${ms(baseline.total)}**`],
+        row('worker / sender', (c) => ms(c === hookyard ? c.worker : c.sender)),
+        row('target', (c) => ms(c.target)),
+        row('PostgreSQL', (c) => ms(c.postgres)),
+        row('Redis', (c) => ms(c['redis-server'])),
+        row('**total**', (c) => `**${ms(c.total)}**`),
       ],
     ),
   ];
