@@ -30,14 +30,22 @@ async function post<T>(path: string, json: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-function verifiedAlert(type: string): Record<string, any> | undefined {
+/** What these tests read of an alert's payload (`delivery.dead` or `destination.disabled`). */
+interface Alert {
+  delivery: Record<string, unknown>;
+  event: Record<string, unknown> & { headers: [string, string][] };
+  lastAttempt: Record<string, unknown>;
+  destination: Record<string, unknown> & { disabledReason: string };
+}
+
+function verifiedAlert(type: string): Alert | undefined {
   const found = alerts.received.find((r) => JSON.parse(r.body.toString()).type === type);
   if (!found) return undefined;
   return new Webhook(ALERT_SECRET).verify(found.body.toString(), {
     'webhook-id': String(found.headers['webhook-id']),
     'webhook-timestamp': String(found.headers['webhook-timestamp']),
     'webhook-signature': String(found.headers['webhook-signature']),
-  }) as Record<string, any>;
+  }) as Alert;
 }
 
 it('notifies the operator, signed, when a delivery goes dead and when a run of failures disables a destination', async () => {
