@@ -2,7 +2,7 @@
 // which stores nothing. Tables shaped like Hookyard's `events`, `deliveries` and `attempts`
 // (same columns, constraints and indexes: apps/server/src/database/migrations). Per delivery:
 // one statement claims the oldest due delivery (FOR UPDATE SKIP LOCKED) with its event, undici
-// sends it (the same Agent as forward.mjs), one statement records the attempt and the
+// sends it (sender.mjs, as forward.mjs does), one statement records the attempt and the
 // delivery's new state. Concurrency as forward.mjs's, pool of 10 (Hookyard's default).
 //   DATABASE_URL=postgres://… COUNT=10000 node bench/baselines/forward-naive.mjs seed
 //   DATABASE_URL=postgres://… TARGET_URL=http://127.0.0.1:9000/hook CONCURRENCY=50 node bench/baselines/forward-naive.mjs
@@ -11,9 +11,9 @@
 // postgresCpuSeconds } (PostgreSQL's processes over the drain, read before the pool's backends exit).
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { Agent, request } from 'undici';
 import { cpuSpent, cpuTimes } from '../lib/processes.mjs';
 import { BODY, webhookHeaders } from '../lib/webhook.mjs';
+import { send, senderAgent } from './sender.mjs';
 import { SCHEMA, SOURCE_ID } from './shared.mjs';
 
 const DESTINATION_ID = '00000000-0000-4000-8000-000000000002';
@@ -131,12 +131,7 @@ if (process.argv[2] === 'seed') {
   process.exit(0);
 }
 
-const agent = new Agent({
-  connections: 64,
-  keepAliveTimeout: 10_000,
-  keepAliveMaxTimeout: 60_000,
-  connect: { timeout: 10_000 },
-});
+const agent = senderAgent();
 
 let sent = 0;
 let failed = 0;
@@ -159,14 +154,7 @@ async function forwardOne() {
   let responseHeaders = null;
   let responseBody = null;
   try {
-    const response = await request(TARGET_URL, {
-      dispatcher: agent,
-      method: d.method,
-      headers,
-      body: d.body,
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    });
+    const response = await send(agent, TARGET_URL, { method: d.method, headers, body: d.body });
     statusCode = response.statusCode;
     responseHeaders = response.headers;
     responseBody = Buffer.from(await response.body.arrayBuffer());

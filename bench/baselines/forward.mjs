@@ -4,8 +4,8 @@
 // nothing. Prints one JSON line: { count, failed, ms, perSecond, cpuSeconds }.
 //   TARGET_URL=http://127.0.0.1:9000/hook COUNT=10000 CONCURRENCY=50 node bench/baselines/forward.mjs
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
 import { BODY, forwardedHeaders } from '../lib/webhook.mjs';
+import { send, senderAgent } from './sender.mjs';
 
 const target = process.env.TARGET_URL;
 const count = Number(process.env.COUNT ?? 10_000);
@@ -15,24 +15,16 @@ if (!target) {
   process.exit(2);
 }
 
-const agent = new Agent({
-  connections: 64,
-  keepAliveTimeout: 10_000,
-  keepAliveMaxTimeout: 60_000,
-  connect: { timeout: 10_000 },
-});
+const agent = senderAgent();
 
 let next = 0;
 let failed = 0;
 
 async function sendOne() {
-  const response = await request(target, {
-    dispatcher: agent,
+  const response = await send(agent, target, {
     method: 'POST',
     headers: forwardedHeaders(),
     body: BODY,
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
   });
   await response.body.arrayBuffer();
   if (response.statusCode < 200 || response.statusCode > 299) failed += 1;
