@@ -84,12 +84,17 @@ export async function startServer(
   return { app, url, routes, api, post, get, close: () => app.close() };
 }
 
-/** A plain connection of its own: what another process would see. */
 /** An INSERT of a source named and slugged `slug`, with no verification, returning its id (a CTE's body). */
 export const insertSourceSql = (slug: string) =>
   `INSERT INTO sources (id, name, slug, verification, max_body_bytes, dedupe, created_at, updated_at)
    VALUES (gen_random_uuid(), '${slug}', '${slug}', '{"type":"none"}', 1048576, '{}', now(), now()) RETURNING id`;
 
+/** An INSERT of an HTTP destination named `name` (nothing listens at its URL), returning its id (a CTE's body). */
+export const insertDestinationSql = (name: string) =>
+  `INSERT INTO destinations (id, name, url, timeout_ms, retry)
+   VALUES (gen_random_uuid(), '${name}', 'http://127.0.0.1:9/hook', 10000, '{}') RETURNING id`;
+
+/** A plain connection of its own: what another process would see. */
 export async function withDb<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: testDatabaseUrl() });
   await client.connect();

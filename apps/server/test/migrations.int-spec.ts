@@ -1,7 +1,7 @@
 import type { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { AttemptsDestination1764600000000 } from '../src/database/migrations/1764600000000-AttemptsDestination';
-import { insertSourceSql, truncateAll, withDb } from './helpers';
+import { insertDestinationSql, insertSourceSql, truncateAll, withDb } from './helpers';
 
 beforeEach(() => truncateAll());
 
@@ -21,8 +21,7 @@ describe('migrations that rewrite stored rows', () => {
           `WITH s AS (
              ${insertSourceSql('m')}
            ), t AS (
-             INSERT INTO destinations (id, name, url, timeout_ms, retry)
-             VALUES (gen_random_uuid(), 'M', 'http://127.0.0.1:9/hook', 10000, '{}') RETURNING id
+             ${insertDestinationSql('M')}
            ), e AS (
              INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, size, status)
              SELECT gen_random_uuid(), s.id, now(), 'POST', '/', '', '[]', '\\x7b7d', 2, 'accepted' FROM s

@@ -6,7 +6,7 @@ import { CLAIM_BY_ID_SQL, CLAIM_DUE_SQL } from '../src/modules/deliveries/delive
 import { DestinationsRepository } from '../src/modules/destinations/destinations.repository';
 import { StatsRepository } from '../src/modules/stats/stats.repository';
 import { statsWindow } from '../src/modules/stats/stats-window';
-import { insertSourceSql, truncateAll, withDb } from './helpers';
+import { insertDestinationSql, insertSourceSql, truncateAll, withDb } from './helpers';
 
 interface PlanNode {
   'Node Type': string;
@@ -84,8 +84,7 @@ describe('query plans', () => {
       `WITH s AS (
          ${insertSourceSql('plan')}
        ), t AS (
-         INSERT INTO destinations (id, name, url, timeout_ms, retry)
-         VALUES (gen_random_uuid(), 'Plan', 'http://127.0.0.1:9/hook', 10000, '{}') RETURNING id
+         ${insertDestinationSql('Plan')}
        ), e AS (
          INSERT INTO events (id, source_id, received_at, method, path, query, headers, body, size, status)
          SELECT gen_random_uuid(), s.id, now(), 'POST', '/', '', '[]', '\\x7b7d', 2, 'accepted'
