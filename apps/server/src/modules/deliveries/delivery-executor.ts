@@ -33,6 +33,10 @@ interface SentAttempt {
   outcome: AttemptOutcome;
 }
 
+/** The `Retry-After` header of an attempt's response, if it had one. */
+const retryAfterOf = ({ responseHeaders }: AttemptOutcome) =>
+  Object.entries(responseHeaders ?? {}).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+
 /** A replay to an ad-hoc URL is one try: the person is watching for its answer. */
 const AD_HOC_POLICY: RetryPolicy = { maxAttempts: 1, initialDelayMs: 10_000, maxDelayMs: 10_000 };
 
@@ -70,31 +74,52 @@ export class DeliveryExecutor {
    * The Bull transport: a job names the attempt, which is claimed here. Returns false when the
    * attempt was not started because the process is stopping (it stays due, unclaimed).
    */
-  async run({ deliveryId, attempt }: AttemptJob): Promise<boolean> {
-    let started = true;
-    await this.guarded(deliveryId, attempt, async () => {
-      // The claim is taken inside the slot: a claimed delivery never waits for one, so its
-      // lease (timeout + margin) cannot run out before it is sent.
-      const sent = await this.sending.runExclusive(async () => {
-        if (this.stopping) {
-          started = false;
-          return null;
-        }
-        const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
-        return claimed && (await this.send(claimed, attempt));
-      });
-      if (sent) await this.recordSent(sent, attempt);
-    });
-    return started;
+  async run(job: AttemptJob): Promise<boolean> {
+    const [, release] = await this.sending.acquire();
+    return this.runInSlot(job, release);
   }
 
   /**
    * A Bull batch job: its attempts run side by side, each in a slot of its own. Returns those
-   * not started because the process is stopping, for the queue to take back.
+   * not started because the process is stopping, for the queue to take back. One attempt at a
+   * time waits for a slot: those behind it are only ids until their turn (a worker holds
+   * thousands of them, see `HELD_PER_SLOT`).
    */
   async runAll(attempts: AttemptJob[]): Promise<AttemptJob[]> {
-    const started = await Promise.all(attempts.map((a) => this.run(a)));
+    const runs: Promise<boolean>[] = [];
+    for (const job of attempts) {
+      const [, release] = await this.sending.acquire();
+      runs.push(this.runInSlot(job, release));
+    }
+    const started = await Promise.all(runs);
     return attempts.filter((_, i) => !started[i]);
+  }
+
+  /**
+   * Runs an attempt in the slot it holds, and gives the slot back at the end of its request. The
+   * claim is taken inside the slot: a claimed delivery never waits for one, so its lease
+   * (timeout + margin) cannot run out before it is sent.
+   */
+  private async runInSlot(
+    { deliveryId, attempt }: AttemptJob,
+    release: () => void,
+  ): Promise<boolean> {
+    let started = true;
+    await this.guarded(deliveryId, attempt, async () => {
+      let sent: SentAttempt | null;
+      try {
+        if (this.stopping) {
+          started = false;
+          return;
+        }
+        const claimed = await this.deliveries.claim(deliveryId, attempt, LEASE_MARGIN_MS);
+        sent = claimed && (await this.send(claimed, attempt));
+      } finally {
+        release();
+      }
+      if (sent) await this.recordSent(sent, attempt);
+    });
+    return started;
   }
 
   /**
@@ -220,12 +245,12 @@ export class DeliveryExecutor {
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
     const policy = destination?.retry ?? AD_HOC_POLICY;
     const status = ok ? 'succeeded' : n >= policy.maxAttempts ? 'dead' : 'failed';
-    const retryAfter = Object.entries(outcome.responseHeaders ?? {}).find(
-      ([name]) => name.toLowerCase() === 'retry-after',
-    )?.[1];
     const nextAttemptAt =
       status === 'failed'
-        ? new Date(at.getTime() + nextRetryDelayMs(policy, n, { statusCode, retryAfter }, at))
+        ? new Date(
+            at.getTime() +
+              nextRetryDelayMs(policy, n, { statusCode, retryAfter: retryAfterOf(outcome) }, at),
+          )
         : null;
     const record: AttemptRecord = { deliveryId: delivery.id, n, ...outcome, status, nextAttemptAt };
     const health = destination
