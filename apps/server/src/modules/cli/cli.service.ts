@@ -13,7 +13,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../../common/do
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
 import { DeliveryExecutor } from '../deliveries/delivery-executor';
 import { toDeliveryResponse } from '../deliveries/delivery.mapper';
-import { HOP_BY_HOP_HEADERS } from '../deliveries/http-sender';
+import { HOP_BY_HOP } from '../deliveries/http-sender';
 import { DestinationsRepository } from '../destinations/destinations.repository';
 import type { HeaderPairs } from '../events/event.entity';
 import type { SourceEntity } from '../sources/source.entity';
@@ -25,7 +25,6 @@ import { CliRepository } from './cli.repository';
 export const CLI_RETRY_POLICY = { ...DEFAULT_RETRY_POLICY, maxAttempts: 5, initialDelayMs: 2000 };
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-const HOP_BY_HOP = new Set(HOP_BY_HOP_HEADERS);
 
 /** What the CLI was handed, as an attempt records its request headers (repeats joined). */
 function recordedHeaders(pairs: HeaderPairs): Record<string, string> {

@@ -56,6 +56,9 @@ export const HOP_BY_HOP_HEADERS: readonly string[] = [
   'expect',
 ];
 
+/** The same, to look names up in. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
+
 const SSRF_HINT =
   'set HOOKYARD_ALLOW_PRIVATE_DESTINATIONS or HOOKYARD_ALLOWED_DESTINATION_CIDRS to allow';
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -174,12 +177,17 @@ export class HttpSender implements OnModuleDestroy {
   }
 }
 
-/** `req.headers` minus hop-by-hop ones, including any the `Connection` header names. */
+/**
+ * `req.headers` minus hop-by-hop ones, including any the `Connection` header names. Headers
+ * with none of them (the executor's, which leaves them out already) come back as they are.
+ */
 export function forwardableHeaders(headers: Record<string, string>): Record<string, string> {
-  const dropped = new Set(HOP_BY_HOP_HEADERS);
-  for (const [name, value] of Object.entries(headers)) {
+  const names = Object.keys(headers);
+  if (!names.some((name) => HOP_BY_HOP.has(name.toLowerCase()))) return headers;
+  const dropped = new Set(HOP_BY_HOP);
+  for (const name of names) {
     if (name.toLowerCase() !== 'connection') continue;
-    for (const token of value.split(',')) dropped.add(token.trim().toLowerCase());
+    for (const token of headers[name].split(',')) dropped.add(token.trim().toLowerCase());
   }
   return Object.fromEntries(
     Object.entries(headers).filter(([name]) => !dropped.has(name.toLowerCase())),
@@ -213,23 +221,29 @@ function flattenHeaders(
  * destroyed (the connection is dropped rather than drained: a target may send
  * gigabytes, and only the first `limit` bytes are ever kept).
  */
-async function readCapped(
-  body: Readable,
-  limit: number,
-): Promise<{ bytes: Buffer; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    const room = limit - size;
-    if (chunk.length > room) {
-      chunks.push(chunk.subarray(0, room));
-      body.destroy();
-      return { bytes: Buffer.concat(chunks), truncated: true };
-    }
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  return { bytes: Buffer.concat(chunks), truncated: false };
+function readCapped(body: Readable, limit: number): Promise<{ bytes: Buffer; truncated: boolean }> {
+  // Events rather than `for await`: an async iterator costs each response several objects.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      const room = limit - size;
+      if (chunk.length > room) {
+        chunks.push(chunk.subarray(0, room));
+        body.off('data', onData);
+        body.destroy();
+        resolve({ bytes: Buffer.concat(chunks), truncated: true });
+        return;
+      }
+      chunks.push(chunk);
+      size += chunk.length;
+    };
+    body.on('data', onData);
+    body.once('end', () => resolve({ bytes: Buffer.concat(chunks), truncated: false }));
+    // Once this has resolved (a cut body, destroyed, emits undici's abort), both are ignored.
+    body.once('error', reject);
+    body.once('close', () => reject(new Error('the response body closed before its end')));
+  });
 }
 
 export interface SendErrorContext {

@@ -1,9 +1,6 @@
 import { signStandardWebhook } from '@hookyard/signatures';
 import type { HeaderPairs } from '../events/event.entity';
-import { HOP_BY_HOP_HEADERS } from './http-sender';
-
-/** Headers that describe one connection, not the message: never forwarded. */
-const HOP_BY_HOP = new Set(HOP_BY_HOP_HEADERS);
+import { HOP_BY_HOP } from './http-sender';
 
 const STANDARD_WEBHOOK_HEADERS = new Set(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
 const SENSITIVE = /authorization|cookie|token|secret|api[-_]?key|password/i;
