@@ -11,6 +11,7 @@ import {
   HttpSender,
   MAX_RESPONSE_BODY_BYTES,
   classifySendError,
+  forwardableHeaders,
   type OutboundRequest,
 } from './http-sender';
 import { SsrfBlockedError } from './ssrf-guard';
@@ -266,6 +267,15 @@ describe('HttpSender answers', () => {
       expect.arrayContaining(['connection', 'host', 'content-length']),
     );
     expect(HOP_BY_HOP_HEADERS.every((name) => name === name.toLowerCase())).toBe(true);
+  });
+
+  it('passes headers with no hop-by-hop name through as they are, and filters one alone in any case', () => {
+    const clean = { 'Content-Type': 'application/json', 'X-GitHub-Event': 'push' };
+    expect(forwardableHeaders(clean)).toBe(clean);
+    expect(forwardableHeaders({ ...clean, 'CONTENT-LENGTH': '999' })).toEqual(clean);
+    expect(forwardableHeaders({ ...clean, Connection: 'X-GitHub-Event' })).toEqual({
+      'Content-Type': 'application/json',
+    });
   });
 
   it('reuses one kept-alive connection for two sequential sends to the same server', async () => {
