@@ -226,33 +226,34 @@ function readCapped(body: Readable, limit: number): Promise<{ bytes: Buffer; tru
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let read = false;
+    const done = (truncated: boolean) => {
+      read = true;
+      resolve({ bytes: Buffer.concat(chunks), truncated });
+    };
     const onData = (chunk: Buffer) => {
       const room = limit - size;
       if (chunk.length > room) {
         chunks.push(chunk.subarray(0, room));
         body.off('data', onData);
         body.destroy();
-        resolve({ bytes: Buffer.concat(chunks), truncated: true });
+        done(true);
         return;
       }
       chunks.push(chunk);
       size += chunk.length;
     };
     body.on('data', onData);
-    body.once('end', () => resolve({ bytes: Buffer.concat(chunks), truncated: false }));
-    // Once this has resolved (a cut body, destroyed, emits undici's abort), both are ignored.
-    body.once('error', reject);
-    body.once('close', () => reject(new Error('the response body closed before its end')));
+    body.once('end', () => done(false));
+    // A cut body, destroyed, emits undici's abort: ignored. Every body closes once read, so the
+    // error for one that closed early is made only then (an Error is not cheap to make).
+    body.once('error', (error) => {
+      if (!read) reject(error);
+    });
+    body.once('close', () => {
+      if (!read) reject(new Error('the response body closed before its end'));
+    });
   });
-}
-
-export interface SendErrorContext {
-  url: URL;
-  timeoutMs: number;
-  /** The attempt's own deadline fired. */
-  timedOut: boolean;
-  /** The status line and headers had arrived (the failure is in the body). */
-  answered: boolean;
 }
 
 const TIMEOUT_CODES = new Set([
