@@ -256,6 +256,15 @@ function readCapped(body: Readable, limit: number): Promise<{ bytes: Buffer; tru
   });
 }
 
+export interface SendErrorContext {
+  url: URL;
+  timeoutMs: number;
+  /** The attempt's own deadline fired. */
+  timedOut: boolean;
+  /** The status line and headers had arrived (the failure is in the body). */
+  answered: boolean;
+}
+
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
