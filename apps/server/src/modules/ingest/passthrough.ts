@@ -2,7 +2,7 @@ import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { AttemptEntity } from '../deliveries/attempt.entity';
 import { DeliveriesRepository } from '../deliveries/deliveries.repository';
-import { HOP_BY_HOP_HEADERS } from '../deliveries/http-sender';
+import { HOP_BY_HOP } from '../deliveries/http-sender';
 import { StreamService } from '../stream/stream.service';
 
 /** The provider's answer taken from an attempt: status, headers, body. */
@@ -18,9 +18,6 @@ export interface PendingPassthrough {
   /** Stops waiting (the event was a duplicate, or was not stored). */
   cancel(): void;
 }
-
-/** Never copied onto the provider's answer: they describe the attempt's connection, not its message. */
-const DROPPED = new Set(HOP_BY_HOP_HEADERS);
 
 /** Resolves after `ms` (at once when not positive), without holding the process open. */
 function sleep(ms: number): { done: Promise<void>; clear: () => void } {
@@ -39,7 +36,8 @@ function toAnswer(attempt: AttemptEntity | null): PassthroughAnswer | null {
   if (attempt.responseBodyTruncated) return null;
   const headers = Object.fromEntries(
     Object.entries(attempt.responseHeaders ?? {}).filter(
-      ([name]) => !DROPPED.has(name.toLowerCase()),
+      // Not copied onto the provider's answer: they describe the attempt's connection, not its message.
+      ([name]) => !HOP_BY_HOP.has(name.toLowerCase()),
     ),
   );
   return { statusCode: attempt.statusCode, headers, body: attempt.responseBody ?? Buffer.alloc(0) };
