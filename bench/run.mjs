@@ -53,6 +53,8 @@ const STEADY_RATE = 200;
 const CONNECTIONS = [16, 64];
 const FORWARD_COUNT = 10_000;
 const WORKER_CONCURRENCY = 50;
+/** Forwarding rounds: Hookyard's drain, then the no-storage baseline, in each. */
+const FORWARD_ROUNDS = seconds('BENCH_FORWARD_ROUNDS', 3);
 /** Bounds that keep a slow run finite. */
 const QUEUE_MAX_S = 90;
 const DRAIN_MAX_S = 120;
@@ -71,6 +73,7 @@ const report = {
     warmupSeconds: WARMUP_S,
     measureSeconds: MEASURE_S,
     rounds: ROUNDS,
+    forwardRounds: FORWARD_ROUNDS,
     soakSeconds: SOAK_S,
   },
   machine: null,
@@ -382,8 +385,12 @@ async function measureForwardBaseline(label, run) {
   return result;
 }
 
-async function forwardingPhase() {
-  const database = await newDatabase('forward');
+/**
+ * One forwarding round, in its own database: `FORWARD_COUNT` webhooks queued by an API-only
+ * process, then drained by one worker process; then the no-storage baseline sends as many.
+ */
+async function forwardingRound(roundNumber) {
+  const database = await newDatabase(`forward${roundNumber}`);
   const db = pool(database, 1);
   try {
     const offset = await target.clockOffset();
@@ -392,11 +399,11 @@ async function forwardingPhase() {
     try {
       await setUpIngestSources(apiOnly.url, target.url);
       await target.reset();
-      log(`  queueing ${FORWARD_COUNT} deliveries…`);
+      log(`  round ${roundNumber}: queueing ${FORWARD_COUNT} deliveries…`);
       const accepted = await ingestUpTo(apiOnly, '/in/linked', FORWARD_COUNT, QUEUE_MAX_S);
       if (accepted < FORWARD_COUNT)
         report.notes.push(
-          `Forwarding: only ${accepted} of ${FORWARD_COUNT} webhooks were accepted within ${QUEUE_MAX_S} s; the drain was measured on those.`,
+          `Forwarding, round ${roundNumber}: only ${accepted} of ${FORWARD_COUNT} webhooks were accepted within ${QUEUE_MAX_S} s; the drain was measured on those.`,
         );
     } finally {
       await stop(apiOnly);
@@ -433,7 +440,7 @@ async function forwardingPhase() {
         ).catch(() => null);
       } else {
         report.notes.push(
-          `Forwarding: the worker delivered ${stats.count} of ${queued} in ${DRAIN_MAX_S} s (not drained); its rate is over those.`,
+          `Forwarding, round ${roundNumber}: the worker delivered ${stats.count} of ${queued} in ${DRAIN_MAX_S} s (not drained); its rate is over those.`,
         );
       }
       const steady = (stats.last - stats.first) / 1000;
@@ -457,31 +464,51 @@ async function forwardingPhase() {
 
     // 3. Baseline: the same requests, same client and concurrency, nothing stored.
     await target.reset();
-    const sendTo = { TARGET_URL: target.url, CONCURRENCY: String(WORKER_CONCURRENCY) };
     const baseline = await measureForwardBaseline('baseline', () =>
-      runForwardBaseline('forward.mjs', [], sendTo),
+      runForwardBaseline('forward.mjs', [], sendTarget()),
     );
-
-    // 4. Naive durable forwarder: a queue in PostgreSQL, one delivery claimed, sent and recorded
-    // at a time by each of as many loops (its own database, tables shaped like Hookyard's).
-    const naiveDatabase = { DATABASE_URL: databaseUrl(await newDatabase('forward_naive')) };
-    await runForwardBaseline('forward-naive.mjs', ['seed'], naiveDatabase);
-    await target.reset();
-    const naive = await measureForwardBaseline('naive durable forwarder', () =>
-      runForwardBaseline('forward-naive.mjs', [], { ...naiveDatabase, ...sendTo }),
-    );
-    report.forwarding = {
-      count: FORWARD_COUNT,
-      concurrency: WORKER_CONCURRENCY,
-      hookyard,
-      baseline,
-      naive,
-      ratio: round(hookyard.perSecond / baseline.perSecond, 2),
-      ratioNaive: round(hookyard.perSecond / naive.perSecond, 2),
-    };
+    return { hookyard, baseline, ratio: round(hookyard.perSecond / baseline.perSecond, 2) };
   } finally {
     await db.end();
   }
+}
+
+const sendTarget = () => ({ TARGET_URL: target.url, CONCURRENCY: String(WORKER_CONCURRENCY) });
+
+/**
+ * `FORWARD_ROUNDS` rounds of Hookyard's drain and the no-storage baseline, each pair measured
+ * back to back, so a slow minute of the machine falls on both; the round with the median ratio
+ * is reported, with every round's. Then the naive durable forwarder, once: it takes longest,
+ * and its ratio is far from any target.
+ */
+async function forwardingPhase() {
+  const rounds = [];
+  for (let n = 1; n <= FORWARD_ROUNDS; n++) rounds.push(await forwardingRound(n));
+  const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
+  const { hookyard, baseline, ratio } = byRatio[Math.floor((byRatio.length - 1) / 2)];
+
+  // The naive durable forwarder: a queue in PostgreSQL, one delivery claimed, sent and recorded
+  // at a time by each of as many loops (its own database, tables shaped like Hookyard's).
+  const naiveDatabase = { DATABASE_URL: databaseUrl(await newDatabase('forward_naive')) };
+  await runForwardBaseline('forward-naive.mjs', ['seed'], naiveDatabase);
+  await target.reset();
+  const naive = await measureForwardBaseline('naive durable forwarder', () =>
+    runForwardBaseline('forward-naive.mjs', [], { ...naiveDatabase, ...sendTarget() }),
+  );
+  report.forwarding = {
+    count: FORWARD_COUNT,
+    concurrency: WORKER_CONCURRENCY,
+    hookyard,
+    baseline,
+    naive,
+    ratio,
+    ratioNaive: round(hookyard.perSecond / naive.perSecond, 2),
+    rounds: rounds.map((r) => ({
+      hookyard: r.hookyard.perSecond,
+      baseline: r.baseline.perSecond,
+      ratio: r.ratio,
+    })),
+  };
 }
 
 /** 200 req/s for SOAK_S seconds to a source connected to the target: end-to-end latency and memory. */
