@@ -54,7 +54,7 @@ const CONNECTIONS = [16, 64];
 const FORWARD_COUNT = 10_000;
 const WORKER_CONCURRENCY = 50;
 /** Forwarding rounds: Hookyard's drain, then the no-storage baseline, in each. */
-const FORWARD_ROUNDS = seconds('BENCH_FORWARD_ROUNDS', 3);
+const FORWARD_ROUNDS = Math.max(1, seconds('BENCH_FORWARD_ROUNDS', 3));
 /** Bounds that keep a slow run finite. */
 const QUEUE_MAX_S = 90;
 const DRAIN_MAX_S = 120;
