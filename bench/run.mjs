@@ -377,6 +377,7 @@ async function measureForwardBaseline(label, run) {
     failed: script.failed,
     seconds: round(steady, 3),
     perSecond: round((stats.count - 1) / steady, 0),
+    middlePerSecond: round(stats.middle, 0),
     scriptSeconds: round(script.ms / 1000, 3),
     headerCount: stats.headerCount,
     cpuMsPerDelivery: perDelivery(cpu, stats.count),
@@ -413,7 +414,7 @@ async function forwardingRound(roundNumber) {
     log(`  ${queued} deliveries scheduled, ${early} delivered while no worker ran`);
 
     // 2. Drain: one worker process.
-    await target.reset();
+    await target.reset({ keepTimes: true });
     const spawnedAt = preciseNow();
     const worker = await start(
       `Hookyard (role worker, concurrency ${WORKER_CONCURRENCY})`,
@@ -449,6 +450,7 @@ async function forwardingRound(roundNumber) {
         duplicates: stats.duplicates,
         seconds: round(steady, 3),
         perSecond: round((stats.count - 1) / steady, 0),
+        middlePerSecond: round(stats.middle, 0),
         fromStartSeconds: round((stats.last - offset - spawnedAt) / 1000, 3),
         dbDoneSeconds: dbDoneAt === null ? null : round((dbDoneAt - spawnedAt) / 1000, 3),
         headerCount: stats.headerCount,
@@ -463,11 +465,16 @@ async function forwardingRound(roundNumber) {
     }
 
     // 3. Baseline: the same requests, same client and concurrency, nothing stored.
-    await target.reset();
+    await target.reset({ keepTimes: true });
     const baseline = await measureForwardBaseline('baseline', () =>
       runForwardBaseline('forward.mjs', [], sendTarget()),
     );
-    return { hookyard, baseline, ratio: round(hookyard.perSecond / baseline.perSecond, 2) };
+    return {
+      hookyard,
+      baseline,
+      ratio: round(hookyard.perSecond / baseline.perSecond, 2),
+      middleRatio: round(hookyard.middlePerSecond / baseline.middlePerSecond, 2),
+    };
   } finally {
     await db.end();
   }
@@ -485,13 +492,13 @@ async function forwardingPhase() {
   const rounds = [];
   for (let n = 1; n <= FORWARD_ROUNDS; n++) rounds.push(await forwardingRound(n));
   const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
-  const { hookyard, baseline, ratio } = byRatio[Math.floor((byRatio.length - 1) / 2)];
+  const { hookyard, baseline, ratio, middleRatio } = byRatio[Math.floor((byRatio.length - 1) / 2)];
 
   // The naive durable forwarder: a queue in PostgreSQL, one delivery claimed, sent and recorded
   // at a time by each of as many loops (its own database, tables shaped like Hookyard's).
   const naiveDatabase = { DATABASE_URL: databaseUrl(await newDatabase('forward_naive')) };
   await runForwardBaseline('forward-naive.mjs', ['seed'], naiveDatabase);
-  await target.reset();
+  await target.reset({ keepTimes: true });
   const naive = await measureForwardBaseline('naive durable forwarder', () =>
     runForwardBaseline('forward-naive.mjs', [], { ...naiveDatabase, ...sendTarget() }),
   );
@@ -502,11 +509,14 @@ async function forwardingPhase() {
     baseline,
     naive,
     ratio,
+    middleRatio,
     ratioNaive: round(hookyard.perSecond / naive.perSecond, 2),
+    middleRatioNaive: round(hookyard.middlePerSecond / naive.middlePerSecond, 2),
     rounds: rounds.map((r) => ({
       hookyard: r.hookyard.perSecond,
       baseline: r.baseline.perSecond,
       ratio: r.ratio,
+      middleRatio: r.middleRatio,
     })),
   };
 }

@@ -13,6 +13,8 @@ let headerCount = null;
 /** Event id → first receipt time; only while tracking. */
 let receipts = null;
 let duplicates = 0;
+/** Every receipt's time, in order; only while asked for (`times`). */
+let times = null;
 
 const server = createServer((req, res) => {
   req.resume();
@@ -21,6 +23,7 @@ const server = createServer((req, res) => {
     count += 1;
     first ??= at;
     last = at;
+    times?.push(at);
     headerCount = req.rawHeaders.length / 2;
     if (receipts) {
       const id = req.headers['x-hookyard-event-id'];
@@ -35,16 +38,28 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 65_000;
 
+/**
+ * Receipts per second between the 10th and the 90th percentile receipt: the rate once the
+ * sender is past its start (connections, JIT) and before its tail. Null unless times are kept.
+ */
+function middleRate() {
+  if (!times || times.length < 20) return null;
+  const from = Math.floor(times.length * 0.1);
+  const to = Math.ceil(times.length * 0.9) - 1;
+  return ((to - from) * 1000) / (times[to] - times[from]);
+}
+
 const commands = {
-  reset({ track }) {
+  reset({ track, keepTimes }) {
     count = 0;
     first = null;
     last = null;
     duplicates = 0;
     receipts = track ? new Map() : null;
+    times = keepTimes ? [] : null;
     return {};
   },
-  stats: () => ({ count, first, last, headerCount, duplicates }),
+  stats: () => ({ count, first, last, headerCount, duplicates, middle: middleRate() }),
   receipts: () => ({ receipts: receipts ? [...receipts] : [] }),
   clock: () => ({ now: now() }),
 };

@@ -46,7 +46,9 @@ export async function startTarget() {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     pid: child.pid,
-    reset: (options = {}) => call('reset', { track: options.track ?? false }),
+    /** `track`: receipt times by event id; `keepTimes`: every receipt's time, for `stats().middle`. */
+    reset: (options = {}) =>
+      call('reset', { track: options.track ?? false, keepTimes: options.keepTimes ?? false }),
     stats: () => call('stats'),
     receipts: async () => new Map((await call('receipts')).receipts),
     clockOffset,
