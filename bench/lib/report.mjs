@@ -110,6 +110,17 @@ function ingestSection(r) {
   ];
 }
 
+/** A bold row of the forwarding table: a ratio by the whole drain and by its middle 80%. */
+const ratioRow = (label, whole, middle) => [
+  `**${label}**`,
+  `**${ratio(whole)}**`,
+  `**${ratio(middle)}**`,
+  '',
+  '',
+  '',
+  '',
+];
+
 function forwardingSection(f, cores) {
   if (!f) return [];
   const h = f.hookyard;
@@ -177,28 +188,8 @@ function forwardingSection(f, cores) {
               ],
             ]
           : []),
-        [
-          `**Hookyard / baseline**`,
-          `**${ratio(f.ratio)}**`,
-          `**${ratio(f.middleRatio)}**`,
-          '',
-          '',
-          '',
-          '',
-        ],
-        ...(n
-          ? [
-              [
-                `**Hookyard / naive durable**`,
-                `**${ratio(f.ratioNaive)}**`,
-                `**${ratio(f.middleRatioNaive)}**`,
-                '',
-                '',
-                '',
-                '',
-              ],
-            ]
-          : []),
+        ratioRow('Hookyard / baseline', f.ratio, f.middleRatio),
+        ...(n ? [ratioRow('Hookyard / naive durable', f.ratioNaive, f.middleRatioNaive)] : []),
       ],
     ),
     ...(f.rounds?.length > 1
