@@ -13,7 +13,7 @@ let headerCount = null;
 /** Event id → first receipt time; only while tracking. */
 let receipts = null;
 let duplicates = 0;
-/** Every receipt's time, in order; only while asked for (`times`). */
+/** Every receipt's time, in order; only while asked for (`reset({ keepTimes })`). */
 let times = null;
 
 const server = createServer((req, res) => {
