@@ -698,6 +698,8 @@ async function scalePhase() {
         ['events, one source', `/api/v1/events?limit=50&sourceId=${sources[1].id}`],
         ['events, text search', `/api/v1/events?limit=50&q=${encodeURIComponent(SEARCH_TERM)}`],
         ['stats, 24 h', '/api/v1/stats?range=24h'],
+        ['stats, 7 d', '/api/v1/stats?range=7d'],
+        ['stats, 30 d', '/api/v1/stats?range=30d'],
       ];
       const measured = [];
       for (const [name, path] of endpoints) {
