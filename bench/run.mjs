@@ -344,6 +344,19 @@ function runForwardBaseline(file, args, env) {
   });
 }
 
+/**
+ * The target's receipts as rates: seconds from the first to the last, deliveries per second
+ * over them, and over the middle 80% of receipts (see `target-server.mjs`).
+ */
+function receiptRates(stats) {
+  const steady = (stats.last - stats.first) / 1000;
+  return {
+    seconds: round(steady, 3),
+    perSecond: round((stats.count - 1) / steady, 0),
+    middlePerSecond: round(stats.middle, 0),
+  };
+}
+
 /** CPU milliseconds per delivery, by process, from CPU seconds over `count` deliveries. */
 function perDelivery(cpuSeconds, count) {
   if (!cpuSeconds || count === 0) return null;
@@ -371,13 +384,10 @@ async function measureForwardBaseline(label, run) {
     cpu.sender = script.cpuSeconds;
     if (script.postgresCpuSeconds !== undefined) cpu.postgres = script.postgresCpuSeconds;
   }
-  const steady = (stats.last - stats.first) / 1000;
   const result = {
     received: stats.count,
     failed: script.failed,
-    seconds: round(steady, 3),
-    perSecond: round((stats.count - 1) / steady, 0),
-    middlePerSecond: round(stats.middle, 0),
+    ...receiptRates(stats),
     scriptSeconds: round(script.ms / 1000, 3),
     headerCount: stats.headerCount,
     cpuMsPerDelivery: perDelivery(cpu, stats.count),
@@ -444,13 +454,10 @@ async function forwardingRound(roundNumber) {
           `Forwarding, round ${roundNumber}: the worker delivered ${stats.count} of ${queued} in ${DRAIN_MAX_S} s (not drained); its rate is over those.`,
         );
       }
-      const steady = (stats.last - stats.first) / 1000;
       hookyard = {
         received: stats.count,
         duplicates: stats.duplicates,
-        seconds: round(steady, 3),
-        perSecond: round((stats.count - 1) / steady, 0),
-        middlePerSecond: round(stats.middle, 0),
+        ...receiptRates(stats),
         fromStartSeconds: round((stats.last - offset - spawnedAt) / 1000, 3),
         dbDoneSeconds: dbDoneAt === null ? null : round((dbDoneAt - spawnedAt) / 1000, 3),
         headerCount: stats.headerCount,
